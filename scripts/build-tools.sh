@@ -1,0 +1,13 @@
+#!/bin/bash
+# Build the static vfio-reset CLI for the guest (tools/vfio-reset), against
+# the uapi headers of build/linux.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -f "$TOP/tools/vfio-reset/Makefile" ]; then
+	say "no tools/vfio-reset: skipped"
+	exit 0
+fi
+make -s -C "$TOP/tools/vfio-reset" O="$BUILD/vfio-reset-static" STATIC=1 \
+	UAPI_INCLUDE="$BUILD/headers/include"
+say "vfio-reset: $BUILD/vfio-reset-static/vfio-reset"

@@ -1,0 +1,20 @@
+#!/bin/bash
+# Tests that need no kernel: the harness's own parsers (KTAP, splat
+# detector, topology -> QEMU command line, on recorded console logs),
+# a shellcheck run over every script, and the VMM library's unit tests.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+python3 -m unittest discover -s "$TOP/scripts/tests" -t "$TOP/scripts" 2>&1 | tail -n 3
+(
+	cd "$TOP"
+	shellcheck -x scripts/*.sh .ci/run
+	shellcheck -x scripts/guest/init scripts/guest/*.sh scripts/guest/qemu-monitor
+)
+say "shellcheck: clean"
+if [ -f "$TOP/tools/vfio-reset/Makefile" ]; then
+	[ -f "$BUILD/headers/include/linux/vfio.h" ] ||
+		die "no uapi headers for tools/vfio-reset: run 'make tree' first"
+	make -s -C "$TOP/tools/vfio-reset" O="$BUILD/vfio-reset" \
+		UAPI_INCLUDE="$BUILD/headers/include" test
+fi

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Pack the guest's initramfs without root: busybox (static), the guest
+# scripts, the topology's device table, the kselftests and, when built, the
+# static vfio-reset CLI.  cpio -R 0:0 makes every file root's.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$BUILD/initramfs
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/bin "$ROOT"/lib/vfio-harness "$ROOT"/etc "$ROOT"/usr/lib/kselftests
+cp /bin/busybox "$ROOT/bin/busybox"
+ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
+	die "/bin/busybox is not static: apt-get install busybox-static"
+install -m 755 "$TOP/scripts/guest/init" "$ROOT/init"
+install -m 755 "$TOP/scripts/guest/qemu-monitor" "$ROOT/bin/qemu-monitor"
+install -m 644 "$TOP/scripts/guest/topology.sh" "$TOP/scripts/guest/run-tests.sh" "$ROOT/lib/vfio-harness/"
+python3 "$TOP/scripts/topology.py" guest-table "$TOP/configs/topology" >"$ROOT/etc/vfio-topology"
+cp -a "$BUILD/selftests/install" "$ROOT/usr/lib/kselftests/vfio"
+if [ -x "$BUILD/vfio-reset-static/vfio-reset" ]; then
+	cp "$BUILD/vfio-reset-static/vfio-reset" "$ROOT/bin/"
+fi
+(cd "$ROOT" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$BUILD/initramfs.cpio"
+say "initramfs: $BUILD/initramfs.cpio ($(du -h "$BUILD/initramfs.cpio" | cut -f1))"

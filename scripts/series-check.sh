@@ -1,0 +1,131 @@
+#!/bin/bash
+# Checks on the series itself, before anything boots:
+#   roundtrip   'make export' of the unchanged tree reproduces patches/ byte
+#               for byte
+#   checkpatch  scripts/checkpatch.pl --strict on every patch, clean
+#   per-patch   the tree builds after every patch (kernel when the patch
+#               touches it, the vfio kselftests when it touches them);
+#               incremental in build/kbuild, skipped when the series and
+#               config are unchanged since the last passing run; ends with
+#               HEAD built, so it is also the kernel build
+#   sparse      sparse (C=2) and W=1 on the kernel C files the series
+#               touches: any warning on a line the series added fails
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_tree
+stamp_ok || die "build/linux does not match patches/: run 'make tree' (or 'make export' if build/linux is the newer side)"
+
+roundtrip() {
+	local tmp
+	tmp=$(mktemp -d)
+	bash "$TOP/scripts/export.sh" --to "$tmp"
+	if ! diff -ru "$PATCHES" "$tmp" >"$RESULTS/roundtrip.diff"; then
+		head -n 40 "$RESULTS/roundtrip.diff" >&2
+		rm -rf "$tmp"
+		die "export round trip is not byte-identical (full diff: $RESULTS/roundtrip.diff): run 'make export' and commit patches/"
+	fi
+	rm -rf "$tmp"
+	say "export round trip: byte-identical ($(series_list | wc -l) patches)"
+}
+
+checkpatch() {
+	local p bad=0 out
+	for p in $(series_list); do
+		out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --quiet --show-types "$PATCHES/$p" 2>&1) || true
+		if [ -n "$out" ]; then
+			printf '%s:\n%s\n' "$p" "$out" >&2
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$bad" = 0 ] || die "checkpatch.pl --strict: $bad patch(es) not clean (above)"
+	say "checkpatch.pl --strict: $(series_list | wc -l) patches clean"
+}
+
+# touches_kernel REV: does this commit change anything the kernel build
+# reads (everything but tools/, Documentation/ and MAINTAINERS)?
+touches_kernel() {
+	git -C "$TREE" diff --name-only "$1^" "$1" |
+		grep -qv -e '^tools/' -e '^Documentation/' -e '^MAINTAINERS$'
+}
+touches_selftests() {
+	git -C "$TREE" diff --name-only "$1^" "$1" | grep -q '^tools/testing/selftests/vfio/'
+}
+
+per_patch() {
+	local stamp=$BUILD/per-patch.ok key rev n=0 head
+	key="$(patches_hash) $(cat "$TOP"/configs/*.config | sha256sum | cut -d' ' -f1)"
+	if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
+		say "per-patch build: series unchanged since its last passing per-patch build, skipped"
+		bash "$TOP/scripts/build-kernel.sh"
+		return
+	fi
+	head=$(git -C "$TREE" symbolic-ref -q --short HEAD || git -C "$TREE" rev-parse HEAD)
+	# Always come back to the series head, also when a build fails.
+	trap 'git -C "$TREE" checkout -q "$head"' RETURN
+	for rev in $(git -C "$TREE" rev-list --reverse "$(base_commit)..HEAD"); do
+		n=$((n + 1))
+		git -C "$TREE" checkout -q "$rev"
+		say "per-patch build $n: $(git -C "$TREE" log -1 --format=%s "$rev")"
+		if touches_kernel "$rev"; then
+			STAMP_CHECK=no bash "$TOP/scripts/build-kernel.sh" ||
+				die "the kernel does not build after patch $n ($(git -C "$TREE" log -1 --format=%s "$rev"))"
+		fi
+		if touches_selftests "$rev"; then
+			bash "$TOP/scripts/build-selftests.sh" >/dev/null ||
+				die "the vfio kselftests do not build after patch $n"
+		fi
+	done
+	git -C "$TREE" checkout -q "$head"
+	trap - RETURN
+	# HEAD itself, whatever the last patch touched.
+	bash "$TOP/scripts/build-kernel.sh"
+	echo "$key" >"$stamp"
+}
+
+sparse_w1() {
+	local base files f out warnings=0 lines
+	base=$(base_commit)
+	files=$(git -C "$TREE" diff --name-only --diff-filter=AM "$base..HEAD" -- '*.c' |
+		grep -v -e '^tools/' -e '^scripts/' || true)
+	if [ -z "$files" ]; then
+		say "sparse/W=1: the series touches no kernel C file"
+		return
+	fi
+	for f in $files; do
+		out=$(make -C "$TREE" O="$KBUILD" CC="ccache gcc" C=2 W=1 "${f%.c}.o" 2>&1) || {
+			printf '%s\n' "$out" >&2
+			die "sparse/W=1 build of $f failed"
+		}
+		# Lines the series added to this file, as "N" one per line.
+		lines=$(git -C "$TREE" diff -U0 "$base..HEAD" -- "$f" |
+			sed -n 's/^@@ -[0-9,]* +\([0-9]*\),*\([0-9]*\) @@.*/\1 \2/p' |
+			while read -r start count; do seq "$start" $((start + ${count:-1} - 1)); done)
+		while IFS=: read -r file line rest; do
+			case $file in *"$f") ;; *) continue ;; esac
+			if printf '%s\n' "$lines" | grep -qx "$line"; then
+				printf '%s:%s:%s\n' "$f" "$line" "$rest" >&2
+				warnings=$((warnings + 1))
+			fi
+		done <<EOF_OUT
+$(printf '%s\n' "$out" | grep -E ':[0-9]+:[0-9]+: (warning|error):')
+EOF_OUT
+	done
+	# The C=2 W=1 objects would make the next normal build recompile them.
+	for f in $files; do rm -f "$KBUILD/${f%.c}.o"; done
+	[ "$warnings" = 0 ] || die "sparse/W=1: $warnings warning(s) on lines the series added (above)"
+	say "sparse/W=1: clean on $(echo "$files" | wc -w) touched file(s)"
+}
+
+case ${1:-all} in
+roundtrip) roundtrip ;;
+checkpatch) checkpatch ;;
+per-patch) per_patch ;;
+sparse) sparse_w1 ;;
+all)
+	roundtrip
+	checkpatch
+	per_patch
+	sparse_w1
+	;;
+*) die "usage: series-check.sh [roundtrip|checkpatch|per-patch|sparse]" ;;
+esac

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Turn a VM run into the verdict: KTAP, splats, timings, summary.json.
+
+  verdict.py RESULTS_DIR QEMU_STATUS BASE_VERSION PATCHES
+
+RESULTS_DIR holds console.log and timings.tsv; QEMU_STATUS is "ok",
+"timeout" or "error".  Writes ktap.txt and summary.json there, prints the
+failing tests with their KTAP lines, any splat with its console excerpt,
+the timing table and, last, "N passed, N failed, N skipped".  Exit status 0
+only when nothing failed, no splat was seen and the guest finished.
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap   # noqa: E402
+import splat  # noqa: E402
+
+
+def read_timings(path):
+    rows = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                name, _, secs = line.rstrip("\n").partition("\t")
+                if secs.isdigit():
+                    rows.append((name, int(secs)))
+    return rows
+
+
+def ktap_lines(text):
+    """The KTAP document alone, without the kernel's messages."""
+    out, seen = [], False
+    for line in text.splitlines():
+        seen = seen or line.startswith("KTAP version")
+        if seen and not ktap.KMSG.match(line):
+            out.append(line)
+    return out
+
+
+def main(argv):
+    if len(argv) != 5:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    results, qemu_status, base_version, patches = argv[1:]
+    with open(os.path.join(results, "console.log"), errors="replace") as f:
+        console = f.read()
+    report = ktap.parse(console)
+    counts = report.counts()
+    splats = splat.find(console)
+    problems = []
+
+    with open(os.path.join(results, "ktap.txt"), "w") as f:
+        f.write("\n".join(ktap_lines(console)) + "\n")
+
+    for b in report.binaries:
+        bad = [c for c in b.leaves() if c.status == "fail"]
+        if bad:
+            print(f"--- {b.name}: {len(bad)} failed")
+            for c in bad:
+                print(f"    not ok {c.name} {('# ' + c.directive) if c.directive else ''}")
+            # The test's own diagnostics, for reading without the full log.
+            for line in [x for x in b.lines if x.startswith("#")][-15:]:
+                print(f"    {line}")
+    if not report.version_seen:
+        problems.append("the guest printed no KTAP (it did not reach the test runner): see console.log")
+    if qemu_status == "timeout":
+        what = report.running() or "(before the tests started)"
+        problems.append(f"the guest hung and QEMU was killed at the timeout; running: {what}")
+    elif qemu_status != "ok":
+        problems.append(f"QEMU failed ({qemu_status}): see console.log")
+    elif "vfio-harness: done" not in console:
+        problems.append("the guest stopped before the test runner finished: see console.log")
+    for kind, lineno, excerpt in splats:
+        print(f"--- kernel splat ({kind}) at console line {lineno}:")
+        print("\n".join("    " + x for x in excerpt.splitlines()))
+        problems.append(f"kernel splat: {kind} (console line {lineno})")
+
+    timings = read_timings(os.path.join(results, "timings.tsv"))
+    summary = {
+        "passed": counts["pass"], "failed": counts["fail"], "skipped": counts["skip"],
+        "base_version": base_version, "patches": int(patches),
+        "seconds": dict(timings), "splats": [k for k, _, _ in splats],
+        "problems": problems,
+    }
+    with open(os.path.join(results, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+
+    print("timing:")
+    for name, secs in timings:
+        print(f"  {name:<44} {secs // 60:3d}m{secs % 60:02d}s")
+    for p in problems:
+        print(f"FAIL: {p}")
+    print(f"results: {results}/ (console.log, ktap.txt, summary.json)")
+    print(f"{counts['pass']} passed, {counts['fail'] + len(problems)} failed, {counts['skip']} skipped")
+    return 1 if counts["fail"] or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Scripted fake backend for unit tests: a table of devices and the answers
+ * the kernel would give, with ownership computed the way vfio_pci_core.c
+ * computes it so plan tests exercise real decision paths.
+ */
+#ifndef VFIO_RESET_FAKE_H
+#define VFIO_RESET_FAKE_H
+
+#include "vfio_reset.h"
+
+#define VFIO_FAKE_MAX_DEVS 16
+#define VFIO_FAKE_MAX_SCOPE 8
+#define VFIO_FAKE_GROUP_FD_BASE 1000	/* fake group fd = base + group id */
+
+struct vfio_fake_device {
+	char bdf[VFIO_RESET_BDF_LEN];
+	bool no_sysfs;			/* backend knows it, sysfs does not */
+	const char *driver;		/* NULL: not bound */
+	int iommu_group;		/* -1: none */
+	const char *reset_method;	/* NULL: attribute absent */
+	bool has_cdev;
+	bool conventional;		/* conventional PCI: no ERR irq */
+	uint32_t info_flags;
+	const char *scope[VFIO_FAKE_MAX_SCOPE];	/* hot reset scope; empty: -ENODEV */
+	int get_info_err, hot_info_err, reset_err, hot_reset_err;
+	uint32_t enospc_grow;		/* scope grows by N after first ENOSPC */
+	uint32_t enospc_always;		/* keep answering ENOSPC (topology churn) */
+	uint32_t config_id;		/* config dword 0 after reset */
+	bool reset_done_irq, reset_done_feature;
+};
+
+struct vfio_fake {
+	struct vfio_fake_device devs[VFIO_FAKE_MAX_DEVS];
+	size_t n_devs;
+	bool no_dev_iommu;
+	int busy_groups[8];		/* held by "another process" */
+	size_t n_busy_groups;
+	/* what the code under test did */
+	unsigned int hot_info_calls, reset_calls, hot_reset_calls;
+	uint32_t last_hot_reset_count;
+	int last_group_fds[VFIO_FAKE_MAX_SCOPE];
+	int open_group_fds;		/* proof fds currently open: leak check */
+	int err_eventfd, done_eventfd;
+	uint32_t next_devid;
+};
+
+void vfio_fake_init(struct vfio_fake *fake);
+struct vfio_fake_device *vfio_fake_add(struct vfio_fake *fake, const char *bdf,
+				       const char *driver, int iommu_group);
+extern const struct vfio_reset_backend vfio_reset_backend_fake;
+/* sys view of the same table; set .priv to the struct vfio_fake */
+extern const struct vfio_reset_sys vfio_reset_sys_fake_template;
+
+#endif

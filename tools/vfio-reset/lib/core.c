@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Context, device handles, error helpers and sysfs wrappers. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+int vfio_reset_set_err(struct vfio_reset_err *err, int negerr,
+		       enum vfio_reset_err_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->err = negerr;
+		err->kind = kind;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return negerr;
+}
+
+uint64_t vr_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Accept "0000:01:00.0" and the lspci short form "01:00.0" (domain 0),
+ * always store the canonical long form that sysfs and the kernel use.
+ */
+int vfio_reset_parse_bdf(const char *in, char out[VFIO_RESET_BDF_LEN])
+{
+	unsigned int seg = 0, bus, dev, fn;
+	int n = 0;
+
+	if (!in)
+		return -EINVAL;
+	if (sscanf(in, "%4x:%2x:%2x.%1u%n", &seg, &bus, &dev, &fn, &n) == 4 &&
+	    in[n] == '\0')
+		goto ok;
+	seg = 0;
+	n = 0;
+	if (sscanf(in, "%2x:%2x.%1u%n", &bus, &dev, &fn, &n) == 3 && in[n] == '\0')
+		goto ok;
+	return -EINVAL;
+ok:
+	if (dev > 31 || fn > 7)
+		return -EINVAL;
+	vfio_reset_format_bdf(out, (uint16_t)seg, (uint8_t)bus,
+			      (uint8_t)((dev << 3) | fn));
+	return 0;
+}
+
+void vfio_reset_format_bdf(char out[VFIO_RESET_BDF_LEN], uint16_t seg,
+			   uint8_t bus, uint8_t devfn)
+{
+	snprintf(out, VFIO_RESET_BDF_LEN, "%04x:%02x:%02x.%u", seg, bus,
+		 devfn >> 3, devfn & 7u);
+}
+
+/* vfio-pci itself and vfio-pci-core variant drivers (mlx5_vfio_pci, ...) */
+bool vfio_reset_driver_is_vfio(const char *driver)
+{
+	return driver && (strcmp(driver, "vfio-pci") == 0 ||
+			  strstr(driver, "vfio") != NULL);
+}
+
+int vr_sys_link(struct vfio_reset_ctx *ctx, const char *bdf, const char *link,
+		char *buf, size_t len)
+{
+	if (!ctx->sys || !ctx->sys->dev_link)
+		return -ENOSYS;
+	return ctx->sys->dev_link(ctx->sys->priv, bdf, link, buf, len);
+}
+
+int vr_sys_attr(struct vfio_reset_ctx *ctx, const char *bdf, const char *attr,
+		char *buf, size_t len)
+{
+	if (!ctx->sys || !ctx->sys->dev_attr)
+		return -ENOSYS;
+	return ctx->sys->dev_attr(ctx->sys->priv, bdf, attr, buf, len);
+}
+
+int vr_sys_dir_entry(struct vfio_reset_ctx *ctx, const char *bdf,
+		     const char *dir, char *buf, size_t len)
+{
+	if (!ctx->sys || !ctx->sys->dev_dir_entry)
+		return -ENOSYS;
+	return ctx->sys->dev_dir_entry(ctx->sys->priv, bdf, dir, buf, len);
+}
+
+int vr_sys_dev_exists(struct vfio_reset_ctx *ctx, const char *bdf)
+{
+	if (!ctx->sys || !ctx->sys->dev_exists)
+		return 0;
+	return ctx->sys->dev_exists(ctx->sys->priv, bdf);
+}
+
+int vr_sys_node_exists(struct vfio_reset_ctx *ctx, const char *path)
+{
+	if (!ctx->sys || !ctx->sys->node_exists)
+		return 0;
+	return ctx->sys->node_exists(ctx->sys->priv, path);
+}
+
+struct vfio_reset_ctx *vfio_reset_ctx_new(const struct vfio_reset_backend *backend,
+					  const struct vfio_reset_sys *sys,
+					  void *backend_priv)
+{
+	struct vfio_reset_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		return NULL;
+	ctx->backend = backend;
+	ctx->sys = sys;
+	ctx->backend_priv = backend_priv;
+	ctx->container_fd = -1;
+	ctx->iommufd = -1;
+	return ctx;
+}
+
+void vfio_reset_ctx_free(struct vfio_reset_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	while (ctx->n_devs)
+		vfio_reset_close(ctx->devs[ctx->n_devs - 1]);
+	if (ctx->backend && ctx->backend->ctx_destroy)
+		ctx->backend->ctx_destroy(ctx);
+	free(ctx);
+}
+
+void *vfio_reset_ctx_backend_priv(struct vfio_reset_ctx *ctx)
+{
+	return ctx->backend_priv;
+}
+
+const struct vfio_reset_sys *vfio_reset_ctx_sys(struct vfio_reset_ctx *ctx)
+{
+	return ctx->sys;
+}
+
+enum vfio_reset_path vfio_reset_default_path(struct vfio_reset_ctx *ctx,
+					     const char *bdf)
+{
+	char name[32];
+
+	if (vr_sys_node_exists(ctx, "/dev/iommu") > 0 &&
+	    vr_sys_dir_entry(ctx, bdf, "vfio-dev", name, sizeof(name)) >= 0)
+		return VFIO_RESET_PATH_CDEV;
+	return VFIO_RESET_PATH_GROUP;
+}
+
+int vfio_reset_ctx_group_fd(struct vfio_reset_ctx *ctx, uint32_t group_id)
+{
+	for (size_t i = 0; i < ctx->n_devs; i++)
+		if (ctx->devs[i]->group_fd >= 0 &&
+		    ctx->devs[i]->group_id == (int64_t)group_id)
+			return ctx->devs[i]->group_fd;
+	return -1;
+}
+
+int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
+		    enum vfio_reset_path path, struct vfio_reset_dev **out,
+		    struct vfio_reset_err *err)
+{
+	struct vfio_reset_dev *dev;
+	char canon[VFIO_RESET_BDF_LEN];
+	int ret;
+
+	*out = NULL;
+	if (vfio_reset_parse_bdf(bdf, canon) < 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "'%s' is not a PCI address (expected DDDD:BB:DD.F)",
+					  bdf);
+	for (size_t i = 0; i < ctx->n_devs; i++)
+		if (strcmp(ctx->devs[i]->bdf, canon) == 0)
+			return vfio_reset_set_err(err, -EBUSY, VFIO_RESET_ERR_GENERIC,
+						  "device already open in this context");
+	if (ctx->n_devs == VFIO_RESET_CTX_MAX_DEVS)
+		return vfio_reset_set_err(err, -EMFILE, VFIO_RESET_ERR_GENERIC,
+					  "too many open devices");
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return vfio_reset_set_err(err, -ENOMEM, VFIO_RESET_ERR_GENERIC,
+					  "out of memory");
+	dev->ctx = ctx;
+	memcpy(dev->bdf, canon, sizeof(canon));
+	dev->path = path == VFIO_RESET_PATH_AUTO ?
+		    vfio_reset_default_path(ctx, canon) : path;
+	dev->device_fd = -1;
+	dev->group_fd = -1;
+	dev->group_id = -1;
+	ret = ctx->backend->open_device(ctx, dev, err);
+	if (ret < 0) {
+		free(dev);
+		return ret;
+	}
+	ctx->devs[ctx->n_devs++] = dev;
+	*out = dev;
+	return 0;
+}
+
+void vfio_reset_close(struct vfio_reset_dev *dev)
+{
+	struct vfio_reset_ctx *ctx;
+
+	if (!dev)
+		return;
+	ctx = dev->ctx;
+	for (size_t i = 0; i < ctx->n_devs; i++) {
+		if (ctx->devs[i] == dev) {
+			memmove(&ctx->devs[i], &ctx->devs[i + 1],
+				(ctx->n_devs - i - 1) * sizeof(ctx->devs[0]));
+			ctx->n_devs--;
+			break;
+		}
+	}
+	/* after unlinking, so the backend can see whether the group is shared */
+	if (dev->ops && dev->ops->close)
+		dev->ops->close(dev);
+	free(dev);
+}

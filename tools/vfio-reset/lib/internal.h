@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared between the library's own files; not installed. */
+#ifndef VFIO_RESET_INTERNAL_H
+#define VFIO_RESET_INTERNAL_H
+
+#include "vfio_reset.h"
+
+#define VFIO_RESET_CTX_MAX_DEVS 64
+
+struct vfio_reset_ctx {
+	const struct vfio_reset_backend *backend;
+	const struct vfio_reset_sys *sys;
+	void *backend_priv;
+	struct vfio_reset_dev *devs[VFIO_RESET_CTX_MAX_DEVS];
+	size_t n_devs;
+	/* state shared by every device of the context (kernel backend) */
+	int container_fd;
+	bool container_has_iommu;
+	int iommufd;
+	uint32_t ioas_id;
+	bool ioas_valid;
+};
+
+/* sys wrappers: tolerate a sys table with missing callbacks */
+int vr_sys_link(struct vfio_reset_ctx *ctx, const char *bdf, const char *link,
+		char *buf, size_t len);
+int vr_sys_attr(struct vfio_reset_ctx *ctx, const char *bdf, const char *attr,
+		char *buf, size_t len);
+int vr_sys_dir_entry(struct vfio_reset_ctx *ctx, const char *bdf,
+		     const char *dir, char *buf, size_t len);
+int vr_sys_dev_exists(struct vfio_reset_ctx *ctx, const char *bdf);
+int vr_sys_node_exists(struct vfio_reset_ctx *ctx, const char *path);
+uint64_t vr_now_ns(void);
+
+#endif

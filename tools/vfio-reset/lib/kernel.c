@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The real thing: sysfs/dev access and the vfio ioctls of both open paths. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/iommufd.h>
+
+#include "internal.h"
+
+#define SYSFS_PCI "/sys/bus/pci/devices/"
+
+/* ---- host sysfs ---- */
+
+static int host_dev_exists(void *priv, const char *bdf)
+{
+	char path[PATH_MAX];
+
+	(void)priv;
+	snprintf(path, sizeof(path), SYSFS_PCI "%s", bdf);
+	return access(path, F_OK) == 0;
+}
+
+static int host_dev_link(void *priv, const char *bdf, const char *link,
+			 char *buf, size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	(void)priv;
+	snprintf(path, sizeof(path), SYSFS_PCI "%s/%s", bdf, link);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return (int)strlen(buf);
+}
+
+static int host_dev_attr(void *priv, const char *bdf, const char *attr,
+			 char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	(void)priv;
+	if (len == 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), SYSFS_PCI "%s/%s", bdf, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int host_dev_dir_entry(void *priv, const char *bdf, const char *dir,
+			      char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int ret = -ENOENT;
+	DIR *d;
+
+	(void)priv;
+	snprintf(path, sizeof(path), SYSFS_PCI "%s/%s", bdf, dir);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (strlen(de->d_name) >= len) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		strcpy(buf, de->d_name);
+		ret = 0;
+		break;
+	}
+	closedir(d);
+	return ret;
+}
+
+static int host_node_exists(void *priv, const char *path)
+{
+	(void)priv;
+	return access(path, F_OK) == 0;
+}
+
+const struct vfio_reset_sys vfio_reset_sys_host = {
+	.dev_exists = host_dev_exists,
+	.dev_link = host_dev_link,
+	.dev_attr = host_dev_attr,
+	.dev_dir_entry = host_dev_dir_entry,
+	.node_exists = host_node_exists,
+};
+
+/* ---- device ops ---- */
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) < 0 ? -errno : 0;
+}
+
+static int k_get_info(struct vfio_reset_dev *dev, struct vfio_device_info *info)
+{
+	return xioctl(dev->device_fd, VFIO_DEVICE_GET_INFO, info);
+}
+
+static int k_get_region_info(struct vfio_reset_dev *dev, struct vfio_region_info *info)
+{
+	return xioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, info);
+}
+
+static int k_region_read(struct vfio_reset_dev *dev, uint64_t off, void *buf, size_t len)
+{
+	ssize_t n = pread(dev->device_fd, buf, len, (off_t)off);
+
+	return n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+}
+
+static int k_region_write(struct vfio_reset_dev *dev, uint64_t off,
+			  const void *buf, size_t len)
+{
+	ssize_t n = pwrite(dev->device_fd, buf, len, (off_t)off);
+
+	return n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+}
+
+static int k_get_irq_info(struct vfio_reset_dev *dev, struct vfio_irq_info *info)
+{
+	return xioctl(dev->device_fd, VFIO_DEVICE_GET_IRQ_INFO, info);
+}
+
+static int k_set_irqs(struct vfio_reset_dev *dev, struct vfio_irq_set *set)
+{
+	return xioctl(dev->device_fd, VFIO_DEVICE_SET_IRQS, set);
+}
+
+static int k_device_reset(struct vfio_reset_dev *dev)
+{
+	return ioctl(dev->device_fd, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
+}
+
+static int k_hot_reset_info(struct vfio_reset_dev *dev,
+			    struct vfio_pci_hot_reset_info *info)
+{
+	return xioctl(dev->device_fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, info);
+}
+
+static int k_hot_reset(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *req)
+{
+	return xioctl(dev->device_fd, VFIO_DEVICE_PCI_HOT_RESET, req);
+}
+
+static int k_device_feature(struct vfio_reset_dev *dev, struct vfio_device_feature *f)
+{
+	return xioctl(dev->device_fd, VFIO_DEVICE_FEATURE, f);
+}
+
+static void k_close(struct vfio_reset_dev *dev)
+{
+	if (dev->device_fd >= 0)
+		close(dev->device_fd);
+	/* the group fd is shared by same-group devices of the context */
+	if (dev->group_fd >= 0 &&
+	    vfio_reset_ctx_group_fd(dev->ctx, (uint32_t)dev->group_id) < 0)
+		close(dev->group_fd);
+}
+
+static const struct vfio_reset_ops kernel_ops = {
+	.get_info = k_get_info,
+	.get_region_info = k_get_region_info,
+	.region_read = k_region_read,
+	.region_write = k_region_write,
+	.get_irq_info = k_get_irq_info,
+	.set_irqs = k_set_irqs,
+	.device_reset = k_device_reset,
+	.hot_reset_info = k_hot_reset_info,
+	.hot_reset = k_hot_reset,
+	.device_feature = k_device_feature,
+	.close = k_close,
+};
+
+/* ---- opening ---- */
+
+static int check_bound_to_vfio(struct vfio_reset_ctx *ctx, const char *bdf,
+			       struct vfio_reset_err *err)
+{
+	char driver[64];
+	int ret;
+
+	if (vr_sys_dev_exists(ctx, bdf) <= 0)
+		return vfio_reset_set_err(err, -ENODEV, VFIO_RESET_ERR_NOT_FOUND,
+					  "no such PCI device (%s%s missing)", SYSFS_PCI, bdf);
+	ret = vr_sys_link(ctx, bdf, "driver", driver, sizeof(driver));
+	if (ret == -ENOENT)
+		return vfio_reset_set_err(err, -ENODEV, VFIO_RESET_ERR_NOT_VFIO,
+					  "not bound to any driver; bind it to vfio-pci first");
+	if (ret < 0)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "cannot read driver link: %s", strerror(-ret));
+	if (!vfio_reset_driver_is_vfio(driver))
+		return vfio_reset_set_err(err, -ENODEV, VFIO_RESET_ERR_NOT_VFIO,
+					  "bound to %s, not vfio-pci", driver);
+	return 0;
+}
+
+static int read_group_id(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev)
+{
+	char group[16];
+	int ret = vr_sys_link(ctx, dev->bdf, "iommu_group", group, sizeof(group));
+
+	if (ret >= 0)
+		dev->group_id = strtol(group, NULL, 10);
+	return ret;
+}
+
+static int open_container(struct vfio_reset_ctx *ctx, struct vfio_reset_err *err)
+{
+	int fd, ret;
+
+	if (ctx->container_fd >= 0)
+		return 0;
+	fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return vfio_reset_set_err(err, -errno, errno == ENOENT ?
+					  VFIO_RESET_ERR_NOT_FOUND : VFIO_RESET_ERR_GENERIC,
+					  "cannot open /dev/vfio/vfio: %s", strerror(errno));
+	ret = ioctl(fd, VFIO_GET_API_VERSION);
+	if (ret != VFIO_API_VERSION) {
+		close(fd);
+		return vfio_reset_set_err(err, -EPROTO, VFIO_RESET_ERR_GENERIC,
+					  "unexpected VFIO API version %d", ret);
+	}
+	if (ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0) {
+		close(fd);
+		return vfio_reset_set_err(err, -ENOTSUP, VFIO_RESET_ERR_GENERIC,
+					  "container lacks VFIO_TYPE1v2_IOMMU");
+	}
+	ctx->container_fd = fd;
+	return 0;
+}
+
+static int open_group_path(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+			   struct vfio_reset_err *err)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+	bool own_group_fd = false;
+	int ret, gfd;
+
+	if (read_group_id(ctx, dev) < 0)
+		return vfio_reset_set_err(err, -ENODEV, VFIO_RESET_ERR_GROUP_NOT_VIABLE,
+					  "has no IOMMU group (IOMMU off? no-IOMMU mode is not supported)");
+	ret = open_container(ctx, err);
+	if (ret < 0)
+		return ret;
+	gfd = vfio_reset_ctx_group_fd(ctx, (uint32_t)dev->group_id);
+	if (gfd < 0) {
+		snprintf(path, sizeof(path), "/dev/vfio/%lld", (long long)dev->group_id);
+		gfd = open(path, O_RDWR | O_CLOEXEC);
+		if (gfd < 0)
+			return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
+						  "cannot open %s: %s%s", path, strerror(errno),
+						  errno == EBUSY ? " (group in use by another process)" : "");
+		own_group_fd = true;
+	}
+	ret = xioctl(gfd, VFIO_GROUP_GET_STATUS, &status);
+	if (ret < 0) {
+		vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+				   "VFIO_GROUP_GET_STATUS: %s", strerror(-ret));
+		goto fail;
+	}
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		ret = vfio_reset_set_err(err, -EPERM, VFIO_RESET_ERR_GROUP_NOT_VIABLE,
+					 "IOMMU group %lld is not viable: bind every device of the group to vfio-pci (or unbind it)",
+					 (long long)dev->group_id);
+		goto fail;
+	}
+	if (!(status.flags & VFIO_GROUP_FLAGS_CONTAINER_SET)) {
+		ret = xioctl(gfd, VFIO_GROUP_SET_CONTAINER, &ctx->container_fd);
+		if (ret < 0) {
+			vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					   "VFIO_GROUP_SET_CONTAINER: %s", strerror(-ret));
+			goto fail;
+		}
+	}
+	/* the IOMMU model is set once per container, after its first group */
+	if (!ctx->container_has_iommu) {
+		if (ioctl(ctx->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0) {
+			ret = vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
+						 "VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
+			goto fail;
+		}
+		ctx->container_has_iommu = true;
+	}
+	dev->device_fd = ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, dev->bdf);
+	if (dev->device_fd < 0) {
+		ret = vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
+					 "VFIO_GROUP_GET_DEVICE_FD: %s", strerror(errno));
+		goto fail;
+	}
+	dev->group_fd = gfd;
+	return 0;
+fail:
+	if (own_group_fd)
+		close(gfd);
+	return ret;
+}
+
+static int open_cdev_path(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+			  struct vfio_reset_err *err)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	char name[32], path[64];
+	int ret;
+
+	if (vr_sys_node_exists(ctx, "/dev/iommu") <= 0)
+		return vfio_reset_set_err(err, -ENOENT, VFIO_RESET_ERR_NO_CDEV,
+					  "/dev/iommu missing: kernel without CONFIG_IOMMUFD (use --group)");
+	if (vr_sys_dir_entry(ctx, dev->bdf, "vfio-dev", name, sizeof(name)) < 0)
+		return vfio_reset_set_err(err, -ENOENT, VFIO_RESET_ERR_NO_CDEV,
+					  "no vfio-dev node: kernel without CONFIG_VFIO_DEVICE_CDEV (use --group)");
+	read_group_id(ctx, dev);	/* informative on this path */
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
+	dev->device_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (dev->device_fd < 0)
+		return vfio_reset_set_err(err, -errno, errno == ENOENT ?
+					  VFIO_RESET_ERR_NO_CDEV : VFIO_RESET_ERR_GENERIC,
+					  "cannot open %s: %s", path, strerror(errno));
+	if (ctx->iommufd < 0) {
+		ctx->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+		if (ctx->iommufd < 0) {
+			ret = vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_NO_CDEV,
+						 "cannot open /dev/iommu: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	bind.iommufd = ctx->iommufd;
+	ret = xioctl(dev->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (ret < 0) {
+		vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+				   "VFIO_DEVICE_BIND_IOMMUFD: %s%s", strerror(-ret),
+				   ret == -EBUSY ? " (device or its group is in use elsewhere)" : "");
+		goto fail;
+	}
+	dev->devid = bind.out_devid;
+	if (!ctx->ioas_valid) {
+		struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+
+		ret = xioctl(ctx->iommufd, IOMMU_IOAS_ALLOC, &alloc);
+		if (ret < 0) {
+			vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					   "IOMMU_IOAS_ALLOC: %s", strerror(-ret));
+			goto fail;
+		}
+		ctx->ioas_id = alloc.out_ioas_id;
+		ctx->ioas_valid = true;
+	}
+	attach.pt_id = ctx->ioas_id;
+	ret = xioctl(dev->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
+	if (ret < 0) {
+		vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+				   "VFIO_DEVICE_ATTACH_IOMMUFD_PT: %s", strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	close(dev->device_fd);
+	dev->device_fd = -1;
+	return ret;
+}
+
+static int kernel_open_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+			      struct vfio_reset_err *err)
+{
+	int ret = check_bound_to_vfio(ctx, dev->bdf, err);
+
+	if (ret < 0)
+		return ret;
+	dev->ops = &kernel_ops;
+	if (dev->path == VFIO_RESET_PATH_CDEV)
+		return open_cdev_path(ctx, dev, err);
+	return open_group_path(ctx, dev, err);
+}
+
+static int kernel_open_group(struct vfio_reset_ctx *ctx, uint32_t group_id)
+{
+	char path[32];
+	int fd;
+
+	(void)ctx;
+	snprintf(path, sizeof(path), "/dev/vfio/%u", group_id);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static void kernel_close_fd(struct vfio_reset_ctx *ctx, int fd)
+{
+	(void)ctx;
+	close(fd);
+}
+
+static void kernel_ctx_destroy(struct vfio_reset_ctx *ctx)
+{
+	if (ctx->container_fd >= 0)
+		close(ctx->container_fd);
+	if (ctx->iommufd >= 0)
+		close(ctx->iommufd);
+	ctx->container_fd = ctx->iommufd = -1;
+}
+
+const struct vfio_reset_backend vfio_reset_backend_kernel = {
+	.name = "kernel",
+	.open_device = kernel_open_device,
+	.open_group = kernel_open_group,
+	.close_fd = kernel_close_fd,
+	.ctx_destroy = kernel_ctx_destroy,
+};

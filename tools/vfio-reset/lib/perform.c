@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Performing resets and subscribing to error / reset-done notifications. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/*
+ * After a reset, read the vendor/device dword through the config region:
+ * all-ones means the device did not come back (or was surprise-removed),
+ * which a VMM must treat as a failed reset even when the ioctl said 0.
+ */
+static int check_alive(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
+		       struct vfio_reset_err *err)
+{
+	struct vfio_region_info reg = {
+		.argsz = sizeof(reg), .index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	uint32_t id = 0;
+	int ret;
+
+	ret = dev->ops->get_region_info(dev, &reg);
+	if (ret < 0 || reg.size < sizeof(id))
+		return 0;	/* cannot check; the ioctl result stands */
+	ret = dev->ops->region_read(dev, reg.offset, &id, sizeof(id));
+	if (ret < 0)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "reset done but config space read failed: %s",
+					  strerror(-ret));
+	res->vendor_device = id;
+	if (id == 0xffffffffu)
+		return vfio_reset_set_err(err, -EIO, VFIO_RESET_ERR_GENERIC,
+					  "device does not respond after reset (config reads all-ones)");
+	return 0;
+}
+
+int vfio_reset_function(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
+			struct vfio_reset_err *err)
+{
+	uint64_t start = vr_now_ns();
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->kind = VFIO_RESET_FUNCTION;
+	ret = dev->ops->device_reset(dev);
+	res->duration_ns = vr_now_ns() - start;
+	res->err = ret;
+	switch (ret) {
+	case 0:
+		break;
+	case -EINVAL:	/* vfio_pci_ioctl_reset(): !reset_works */
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "device has no function-level reset (try hot-reset)");
+	case -EAGAIN:	/* pci_try_reset_function(): device or bus lock busy */
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "reset lock contended, try again");
+	case -ENOTTY:	/* pci_try_reset_function(): no method probes OK now */
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "no reset method usable (reset_method empty?)");
+	default:
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_RESET failed: %s", strerror(-ret));
+	}
+	ret = check_alive(dev, res, err);
+	res->err = ret;
+	return ret;
+}
+
+static bool fd_in(const int *fds, size_t n, int fd)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] == fd)
+			return true;
+	return false;
+}
+
+int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
+		   struct vfio_reset_err *err)
+{
+	struct vfio_reset_ctx *ctx = dev->ctx;
+	struct vfio_pci_hot_reset *req = NULL;
+	struct vfio_reset_plan plan;
+	int *opened = NULL;
+	size_t n_fds = 0, n_opened = 0;
+	uint64_t start;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->kind = VFIO_RESET_HOT;
+	ret = vfio_reset_plan(dev, 0, &plan, err);
+	if (ret < 0)
+		return res->err = ret;
+	if (plan.hot_info_err) {
+		res->err = plan.hot_info_err;
+		ret = vfio_reset_set_err(err, plan.hot_info_err, VFIO_RESET_ERR_GENERIC,
+					 "no hot reset: %s", plan.blockers[plan.n_blockers - 1].reason);
+		goto out;
+	}
+
+	req = calloc(1, sizeof(*req) + (plan.n_affected + 1) * sizeof(int32_t));
+	opened = calloc(plan.n_affected + 1, sizeof(int));
+	if (!req || !opened) {
+		ret = vfio_reset_set_err(err, -ENOMEM, VFIO_RESET_ERR_GENERIC, "out of memory");
+		goto out;
+	}
+	/*
+	 * Group path: one fd per distinct group as proof of ownership.
+	 * cdev path: the kernel requires a zero-length array
+	 * (vfio_pci_ioctl_pci_hot_reset() returns -EINVAL otherwise).
+	 */
+	if (!vfio_reset_plan_uses_devid(&plan)) {
+		for (size_t i = 0; i < plan.n_affected; i++) {
+			uint32_t gid = plan.affected[i].group_id;
+			int fd = vfio_reset_ctx_group_fd(ctx, gid);
+
+			if (fd < 0) {
+				fd = ctx->backend->open_group ?
+				     ctx->backend->open_group(ctx, gid) : -ENOTSUP;
+				if (fd < 0) {
+					/* kernel would say -EINVAL (vfio_dev_in_groups) */
+					ret = vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+								 "cannot prove ownership of IOMMU group %u (%s): %s",
+								 gid, plan.affected[i].bdf, strerror(-fd));
+					res->err = ret;
+					goto out;
+				}
+				opened[n_opened++] = fd;
+			}
+			if (!fd_in(req->group_fds, n_fds, fd))
+				req->group_fds[n_fds++] = fd;
+		}
+	}
+	req->argsz = (uint32_t)(sizeof(*req) + n_fds * sizeof(int32_t));
+	req->count = (uint32_t)n_fds;
+	res->n_group_fds = n_fds;
+
+	start = vr_now_ns();
+	ret = dev->ops->hot_reset(dev, req);
+	res->duration_ns = vr_now_ns() - start;
+	res->err = ret;
+	if (ret < 0) {
+		const char *why = "";
+
+		for (size_t i = 0; i < plan.n_blockers; i++)
+			if (plan.blockers[i].kind == VFIO_RESET_HOT && plan.blockers[i].err) {
+				why = plan.blockers[i].reason;
+				break;
+			}
+		/* -EBUSY: memory_lock trylock failed in vfio_pci_dev_set_hot_reset() */
+		if (ret == -EBUSY && !*why)
+			why = "a device of the set is busy, retry";
+		vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+				   "VFIO_DEVICE_PCI_HOT_RESET failed: %s%s%s", strerror(-ret),
+				   *why ? ": " : "", why);
+		goto out;
+	}
+	ret = check_alive(dev, res, err);
+	res->err = ret;
+out:
+	for (size_t i = 0; i < n_opened; i++)
+		ctx->backend->close_fd(ctx, opened[i]);
+	free(opened);
+	free(req);
+	vfio_reset_plan_free(&plan);
+	return ret;
+}
+
+static int set_trigger(struct vfio_reset_dev *dev, uint32_t index, int32_t fd)
+{
+	union {
+		struct vfio_irq_set set;
+		char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	} u;
+
+	memset(&u, 0, sizeof(u));
+	u.set.argsz = sizeof(u.buf);
+	u.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	u.set.index = index;
+	u.set.start = 0;
+	u.set.count = 1;
+	memcpy(u.set.data, &fd, sizeof(fd));
+	return dev->ops->set_irqs(dev, &u.set);
+}
+
+int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err)
+{
+	struct vfio_irq_info info = {
+		.argsz = sizeof(info), .index = VFIO_PCI_ERR_IRQ_INDEX,
+	};
+	int efd, ret;
+
+	/* vfio_pci_ioctl_get_irq_info(): -EINVAL unless pci_is_pcie() */
+	ret = dev->ops->get_irq_info(dev, &info);
+	if (ret == -EINVAL)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "no error notification: not a PCI Express device");
+	if (ret < 0)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_GET_IRQ_INFO(ERR) failed: %s", strerror(-ret));
+	if (info.count == 0 || !(info.flags & VFIO_IRQ_INFO_EVENTFD))
+		return vfio_reset_set_err(err, -ENOTSUP, VFIO_RESET_ERR_GENERIC,
+					  "no error notification: kernel reports count %u", info.count);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0)
+		return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
+					  "eventfd: %s", strerror(errno));
+	ret = set_trigger(dev, VFIO_PCI_ERR_IRQ_INDEX, efd);
+	if (ret < 0) {
+		close(efd);
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_SET_IRQS(ERR) failed: %s", strerror(-ret));
+	}
+	return efd;
+}
+
+/*
+ * The one place that knows how a reset-completed notification is offered.
+ * Today's kernels answer -EINVAL for an IRQ index >= VFIO_PCI_NUM_IRQS
+ * (vfio_pci_ioctl_get_irq_info()) and -ENOTTY for an unknown feature
+ * (vfio_pci_core_ioctl_feature()), so both fall through to "unsupported".
+ */
+int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev,
+				enum vfio_reset_done_via *via)
+{
+	struct vfio_irq_info info = {
+		.argsz = sizeof(info), .index = VFIO_RESET_DONE_IRQ_INDEX,
+	};
+	struct vfio_device_feature feat = {
+		.argsz = sizeof(feat),
+		.flags = VFIO_RESET_DONE_FEATURE | VFIO_DEVICE_FEATURE_PROBE |
+			 VFIO_DEVICE_FEATURE_SET,
+	};
+	int irq_ret, feat_ret;
+
+	*via = VFIO_RESET_DONE_NONE;
+	irq_ret = dev->ops->get_irq_info(dev, &info);
+	if (irq_ret == 0 && info.count > 0 && (info.flags & VFIO_IRQ_INFO_EVENTFD)) {
+		*via = VFIO_RESET_DONE_IRQ;
+		return 0;
+	}
+	feat_ret = dev->ops->device_feature ? dev->ops->device_feature(dev, &feat) : -ENOTTY;
+	if (feat_ret == 0) {
+		*via = VFIO_RESET_DONE_FEAT;
+		return 0;
+	}
+	/* prefer the feature's answer: it is the stable "unknown" signal */
+	return feat_ret == -ENOTTY && irq_ret < 0 ? -ENOTTY :
+	       feat_ret < 0 ? feat_ret : (irq_ret < 0 ? irq_ret : -ENOTTY);
+}
+
+int vfio_reset_subscribe_reset_done(struct vfio_reset_dev *dev,
+				    struct vfio_reset_err *err)
+{
+	enum vfio_reset_done_via via;
+	int efd, ret;
+
+	ret = vfio_reset_probe_reset_done(dev, &via);
+	if (ret < 0)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "kernel offers no reset-completed notification (%s)",
+					  strerror(-ret));
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0)
+		return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
+					  "eventfd: %s", strerror(errno));
+	if (via == VFIO_RESET_DONE_IRQ) {
+		ret = set_trigger(dev, VFIO_RESET_DONE_IRQ_INDEX, efd);
+	} else {
+		union {
+			struct vfio_device_feature f;
+			char buf[sizeof(struct vfio_device_feature) + sizeof(int32_t)];
+		} u;
+		int32_t fd32 = efd;
+
+		memset(&u, 0, sizeof(u));
+		u.f.argsz = sizeof(u.buf);
+		u.f.flags = VFIO_RESET_DONE_FEATURE | VFIO_DEVICE_FEATURE_SET;
+		memcpy(u.f.data, &fd32, sizeof(fd32));
+		ret = dev->ops->device_feature(dev, &u.f);
+	}
+	if (ret < 0) {
+		close(efd);
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "subscribing to reset-completed failed: %s",
+					  strerror(-ret));
+	}
+	return efd;
+}
