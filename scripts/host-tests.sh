@@ -8,8 +8,8 @@ set -eu
 python3 -m unittest discover -s "$TOP/scripts/tests" -t "$TOP/scripts" 2>&1 | tail -n 3
 (
 	cd "$TOP"
-	shellcheck -x scripts/*.sh .ci/run
-	shellcheck -x scripts/guest/init scripts/guest/*.sh scripts/guest/qemu-monitor
+	shellcheck -x -P SCRIPTDIR scripts/*.sh .ci/run
+	shellcheck -x -P SCRIPTDIR scripts/guest/init scripts/guest/*.sh scripts/guest/qemu-monitor
 )
 say "shellcheck: clean"
 if [ -f "$TOP/tools/vfio-reset/Makefile" ]; then

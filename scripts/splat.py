@@ -25,7 +25,7 @@ PATTERNS = [
     ("list corruption", r"list_(add|del) corruption"),
     ("panic", r"Kernel panic - not syncing"),
     ("oops", r"Oops: |general protection fault"),
-    ("warning", r"WARNING: (CPU|at) "),
+    ("warning", r"WARNING: CPU: \d+ PID: \d+ at|WARNING: at "),
     ("bug", r"\bBUG: "),
 ]
 COMPILED = [(kind, re.compile(p)) for kind, p in PATTERNS]
