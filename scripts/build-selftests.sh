@@ -12,7 +12,7 @@ SRC=$TREE/tools/testing/selftests/vfio
 
 install_headers
 rm -rf "$OUT"
-mkdir -p "$OUT/install"
+mkdir -p "$OUT/install" "$OUT/build"
 if [ ! -d "$SRC" ]; then
 	say "no tools/testing/selftests/vfio in build/linux: the guest runs no kselftest"
 	: >"$OUT/install/run-list"

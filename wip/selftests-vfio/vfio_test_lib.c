@@ -838,7 +838,7 @@ const char *vfio_probe_name(enum vfio_probe_kind kind)
 {
 	switch (kind) {
 	case VFIO_PROBE_NVME:
-		return "nvme CC/CSTS/AQA";
+		return "nvme CC/CSTS";
 	case VFIO_PROBE_VIRTIO:
 		return "virtio device_status";
 	case VFIO_PROBE_E1000E:
@@ -1019,7 +1019,7 @@ int vfio_probe_arm(struct vfio_dev *dev, struct vfio_probe *p,
 
 int vfio_probe_check(struct vfio_dev *dev, struct vfio_probe *p)
 {
-	__u64 cc, csts, aqa, val;
+	__u64 cc, csts, val;
 	int ret;
 
 	/* The kernel restores config space after a reset; be defensive */
@@ -1031,11 +1031,14 @@ int vfio_probe_check(struct vfio_dev *dev, struct vfio_probe *p)
 		ret = vfio_region_read(dev, 0, NVME_REG_CC, 4, &cc);
 		if (!ret)
 			ret = vfio_region_read(dev, 0, NVME_REG_CSTS, 4, &csts);
-		if (!ret)
-			ret = vfio_region_read(dev, 0, NVME_REG_AQA, 4, &aqa);
 		if (ret)
 			return ret;
-		return !cc && !(csts & NVME_CSTS_RDY) && !aqa;
+		/*
+		 * QEMU's controller reset clears CC and CSTS but keeps the
+		 * admin queue attributes (AQA/ASQ/ACQ), so only CC and
+		 * CSTS.RDY prove the reset.
+		 */
+		return !cc && !(csts & NVME_CSTS_RDY);
 	}
 
 	ret = vfio_region_read(dev, p->bar, p->off,

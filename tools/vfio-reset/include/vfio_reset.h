@@ -195,7 +195,7 @@ int vfio_reset_plan(struct vfio_reset_dev *dev, unsigned int flags,
 		    struct vfio_reset_plan *plan, struct vfio_reset_err *err);
 void vfio_reset_plan_free(struct vfio_reset_plan *plan);
 const char *vfio_reset_ownership_name(enum vfio_reset_ownership o);
-/* 0 if a hot reset with this plan's kernel answer uses devids (cdev) */
+/* true if the kernel answered with devids (VFIO_PCI_HOT_RESET_FLAG_DEV_ID) */
 bool vfio_reset_plan_uses_devid(const struct vfio_reset_plan *plan);
 
 /* ---- perform ---- */

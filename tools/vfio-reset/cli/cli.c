@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vfio-reset command line: plan, reset, hot-reset, watch. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_BDFS 32
+
+static const char usage_text[] =
+"usage: vfio-reset [--cdev|--group] <command> [options] BDF...\n"
+"\n"
+"commands:\n"
+"  plan BDF...        show which resets would be used, the devices they affect\n"
+"                     and what blocks them (--json for machine output)\n"
+"  reset BDF          function-level reset (VFIO_DEVICE_RESET)\n"
+"  hot-reset BDF...   slot/bus reset (VFIO_DEVICE_PCI_HOT_RESET) through the first\n"
+"                     BDF; list every affected function you want to own (cdev)\n"
+"  watch BDF...       print timestamped error / reset-completed events until\n"
+"                     interrupted or --count N events were seen\n"
+"\n"
+"options:\n"
+"  --cdev             open through /dev/vfio/devices + /dev/iommu (iommufd)\n"
+"  --group            open through /dev/vfio/<group> + type1 container\n"
+"                     default: cdev when /dev/iommu and vfio-dev/ exist, else group\n"
+"  --json             plan: JSON output\n"
+"  --count N          watch: stop after N events\n"
+"  -h, --help         this text\n"
+"\n"
+"examples:\n"
+"  vfio-reset plan 0000:01:00.0 0000:01:00.1\n"
+"  vfio-reset --group plan --json 01:00.0\n"
+"  vfio-reset reset 0000:02:00.0\n"
+"  vfio-reset --cdev hot-reset 0000:01:00.0 0000:01:00.1\n"
+"  vfio-reset watch --count 1 0000:01:00.0\n"
+"\n"
+"exit codes:\n"
+"  0  success (plan: plan computed, even if it lists blockers)\n"
+"  1  operation failed (ioctl error, reset failed or blocked)\n"
+"  2  usage error\n"
+"  3  device unusable: no such device, not bound to vfio-pci, IOMMU group\n"
+"     not viable, or no cdev/iommufd support for --cdev\n";
+
+struct cli {
+	const struct vfio_reset_cli_env *env;
+	enum vfio_reset_path path;
+	bool json;
+	long count;
+	const char *cmd;
+	const char *bdfs[MAX_BDFS];
+	size_t n_bdfs;
+	struct vfio_reset_ctx *ctx;
+	struct vfio_reset_dev *devs[MAX_BDFS];
+};
+
+static int usage_error(struct cli *c, const char *fmt, const char *arg)
+{
+	fprintf(c->env->err, "vfio-reset: ");
+	fprintf(c->env->err, fmt, arg);
+	fprintf(c->env->err, "\nTry 'vfio-reset --help'.\n");
+	return EXIT_VR_USAGE;
+}
+
+static int exit_for(const struct vfio_reset_err *e)
+{
+	return e->kind == VFIO_RESET_ERR_GENERIC ? EXIT_VR_FAILED : EXIT_VR_UNUSABLE;
+}
+
+static void report(struct cli *c, const char *bdf, const struct vfio_reset_err *e)
+{
+	fprintf(c->env->err, "vfio-reset: %s: %s\n", bdf, e->msg);
+}
+
+static int parse_args(struct cli *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--cdev") == 0 || strcmp(a, "--group") == 0) {
+			enum vfio_reset_path p = a[2] == 'c' ? VFIO_RESET_PATH_CDEV :
+					 VFIO_RESET_PATH_GROUP;
+
+			if (c->path != VFIO_RESET_PATH_AUTO && c->path != p)
+				return usage_error(c, "%s", "--cdev and --group are exclusive");
+			c->path = p;
+		} else if (strcmp(a, "--json") == 0) {
+			c->json = true;
+		} else if (strcmp(a, "--count") == 0 || strncmp(a, "--count=", 8) == 0) {
+			const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
+			char *end;
+
+			if (!v)
+				return usage_error(c, "%s", "--count needs a number");
+			errno = 0;
+			c->count = strtol(v, &end, 10);
+			if (errno || *end || end == v || c->count <= 0)
+				return usage_error(c, "invalid --count '%s'", v);
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			c->cmd = "help";
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error(c, "unknown option '%s'", a);
+		} else if (!c->cmd) {
+			c->cmd = a;
+		} else {
+			if (c->n_bdfs == MAX_BDFS)
+				return usage_error(c, "%s", "too many devices");
+			c->bdfs[c->n_bdfs++] = a;
+		}
+	}
+	return EXIT_VR_OK;
+}
+
+static int open_all(struct cli *c)
+{
+	struct vfio_reset_err e = { 0 };
+	char canon[VFIO_RESET_BDF_LEN];
+	enum vfio_reset_path path = c->path;
+
+	for (size_t i = 0; i < c->n_bdfs; i++)
+		if (vfio_reset_parse_bdf(c->bdfs[i], canon) < 0)
+			return usage_error(c, "'%s' is not a PCI address (DDDD:BB:DD.F)",
+					   c->bdfs[i]);
+	c->ctx = vfio_reset_ctx_new(c->env->backend, c->env->sys, c->env->backend_priv);
+	if (!c->ctx)
+		return EXIT_VR_FAILED;
+	/* one path for the whole context: ownership needs one iommufd/container */
+	if (path == VFIO_RESET_PATH_AUTO) {
+		vfio_reset_parse_bdf(c->bdfs[0], canon);
+		path = vfio_reset_default_path(c->ctx, canon);
+	}
+	for (size_t i = 0; i < c->n_bdfs; i++) {
+		if (vfio_reset_open(c->ctx, c->bdfs[i], path, &c->devs[i], &e) < 0) {
+			vfio_reset_parse_bdf(c->bdfs[i], canon);
+			report(c, canon, &e);
+			return exit_for(&e);
+		}
+	}
+	return EXIT_VR_OK;
+}
+
+static const char *errname(int err)
+{
+	switch (err) {
+	case EINVAL: return "EINVAL";
+	case ENODEV: return "ENODEV";
+	case EPERM: return "EPERM";
+	case EBUSY: return "EBUSY";
+	case ENOSPC: return "ENOSPC";
+	case EAGAIN: return "EAGAIN";
+	case ENOTTY: return "ENOTTY";
+	case 0: return "note";
+	default: return "errno";
+	}
+}
+
+static const char *path_name(enum vfio_reset_path p)
+{
+	return p == VFIO_RESET_PATH_CDEV ? "cdev" : p == VFIO_RESET_PATH_GROUP ? "group" : "auto";
+}
+
+#define COLS 5
+
+/* one row of the affected-devices table, already formatted */
+struct row { char cell[COLS][40]; };
+
+static void fill_row(struct row *r, const struct vfio_reset_affected *a)
+{
+	snprintf(r->cell[0], sizeof(r->cell[0]), "%s", a->bdf);
+	if (a->has_group_id)
+		snprintf(r->cell[1], sizeof(r->cell[1]), "%u", a->group_id);
+	else
+		snprintf(r->cell[1], sizeof(r->cell[1]), "-");
+	if (!a->has_devid)
+		snprintf(r->cell[2], sizeof(r->cell[2]), "-");
+	else if (a->ownership == VFIO_RESET_NOT_OWNED)
+		snprintf(r->cell[2], sizeof(r->cell[2]), "-1");
+	else
+		snprintf(r->cell[2], sizeof(r->cell[2]), "%u", a->devid);
+	snprintf(r->cell[3], sizeof(r->cell[3]), "%s", vfio_reset_ownership_name(a->ownership));
+	snprintf(r->cell[4], sizeof(r->cell[4]), "%s",
+		 !a->driver_known ? "?" : a->driver[0] ? a->driver : "(none)");
+}
+
+static void print_plan_table(FILE *out, const struct vfio_reset_plan *p)
+{
+	static const char *const hdr[COLS] = { "DEVICE", "GROUP", "DEVID", "OWNERSHIP", "DRIVER" };
+	size_t width[COLS];
+	struct row *rows = calloc(p->n_affected + 1, sizeof(*rows));
+
+	if (!rows)
+		return;
+	fprintf(out, "%s  path: %s\n", p->bdf, path_name(p->path));
+	if (p->function_reset)
+		fprintf(out, "  function reset: yes, VFIO_DEVICE_RESET via %s (reset_method: %s)\n",
+			p->function_method[0] ? p->function_method : "?",
+			p->methods_known ? p->reset_methods : "unknown");
+	else
+		fprintf(out, "  function reset: no\n");
+	if (p->hot_info_err)
+		fprintf(out, "  hot reset: no\n");
+	else
+		fprintf(out, "  hot reset: %s, %zu device(s) affected\n",
+			p->hot_reset ? "yes" : "blocked", p->n_affected);
+
+	for (int c = 0; c < COLS; c++)
+		width[c] = strlen(hdr[c]);
+	for (size_t i = 0; i < p->n_affected; i++) {
+		fill_row(&rows[i], &p->affected[i]);
+		for (int c = 0; c < COLS; c++)
+			if (strlen(rows[i].cell[c]) > width[c])
+				width[c] = strlen(rows[i].cell[c]);
+	}
+	if (p->n_affected) {
+		fputs("   ", out);
+		for (int c = 0; c < COLS; c++)
+			fprintf(out, " %-*s", c == COLS - 1 ? 0 : (int)width[c], hdr[c]);
+		fputc('\n', out);
+		for (size_t i = 0; i < p->n_affected; i++) {
+			fputs("   ", out);
+			for (int c = 0; c < COLS; c++)
+				fprintf(out, " %-*s", c == COLS - 1 ? 0 : (int)width[c],
+					rows[i].cell[c]);
+			fputc('\n', out);
+		}
+	}
+	for (size_t i = 0; i < p->n_blockers; i++) {
+		const struct vfio_reset_blocker *b = &p->blockers[i];
+
+		fprintf(out, "  %s %s: %s: %s\n", b->err ? "blocker" : "note",
+			b->kind == VFIO_RESET_HOT ? "hot-reset" : "reset",
+			errname(b->err), b->reason);
+	}
+	free(rows);
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void print_plan_json(FILE *out, const struct vfio_reset_plan *p)
+{
+	fprintf(out, "{\"bdf\":");
+	json_str(out, p->bdf);
+	fprintf(out, ",\"path\":\"%s\",\"info_flags\":%u,", path_name(p->path), p->info_flags);
+	fprintf(out, "\"function_reset\":{\"available\":%s,\"method\":",
+		p->function_reset ? "true" : "false");
+	if (p->function_method[0])
+		json_str(out, p->function_method);
+	else
+		fputs("null", out);
+	fputs(",\"reset_methods\":", out);
+	if (p->methods_known)
+		json_str(out, p->reset_methods);
+	else
+		fputs("null", out);
+	fprintf(out, "},\"hot_reset\":{\"available\":%s,\"info_errno\":%d,\"flags\":%u,"
+		"\"uses_devid\":%s,\"affected\":[",
+		p->hot_reset ? "true" : "false", -p->hot_info_err, p->hot_flags,
+		vfio_reset_plan_uses_devid(p) ? "true" : "false");
+	for (size_t i = 0; i < p->n_affected; i++) {
+		const struct vfio_reset_affected *a = &p->affected[i];
+
+		fprintf(out, "%s{\"bdf\":", i ? "," : "");
+		json_str(out, a->bdf);
+		if (a->has_group_id)
+			fprintf(out, ",\"group\":%u", a->group_id);
+		else
+			fputs(",\"group\":null", out);
+		if (a->has_devid)
+			fprintf(out, ",\"devid\":%" PRId32, (int32_t)a->devid);
+		else
+			fputs(",\"devid\":null", out);
+		fprintf(out, ",\"ownership\":\"%s\",\"driver\":",
+			vfio_reset_ownership_name(a->ownership));
+		if (a->driver_known)
+			json_str(out, a->driver);
+		else
+			fputs("null", out);
+		fputc('}', out);
+	}
+	fputs("]},\"blockers\":[", out);
+	for (size_t i = 0; i < p->n_blockers; i++) {
+		const struct vfio_reset_blocker *b = &p->blockers[i];
+
+		fprintf(out, "%s{\"reset\":\"%s\",\"errno\":%d,\"errno_name\":\"%s\",\"reason\":",
+			i ? "," : "", b->kind == VFIO_RESET_HOT ? "hot" : "function",
+			b->err, errname(b->err));
+		json_str(out, b->reason);
+		fputc('}', out);
+	}
+	fputs("]}", out);
+}
+
+static int cmd_plan(struct cli *c)
+{
+	FILE *out = c->env->out;
+	int rc = EXIT_VR_OK;
+
+	if (c->json)
+		fputc('[', out);
+	for (size_t i = 0; i < c->n_bdfs; i++) {
+		struct vfio_reset_plan plan;
+		struct vfio_reset_err e = { 0 };
+
+		if (vfio_reset_plan(c->devs[i], VFIO_RESET_PLAN_PROBE_GROUPS, &plan, &e) < 0) {
+			report(c, c->devs[i]->bdf, &e);
+			rc = exit_for(&e);
+			continue;
+		}
+		if (c->json) {
+			if (i)
+				fputc(',', out);
+			print_plan_json(out, &plan);
+		} else {
+			if (i)
+				fputc('\n', out);
+			print_plan_table(out, &plan);
+		}
+		vfio_reset_plan_free(&plan);
+	}
+	if (c->json)
+		fputs("]\n", out);
+	return rc;
+}
+
+static int cmd_reset(struct cli *c)
+{
+	struct vfio_reset_result res;
+	struct vfio_reset_err e = { 0 };
+
+	if (vfio_reset_function(c->devs[0], &res, &e) < 0) {
+		report(c, c->devs[0]->bdf, &e);
+		return EXIT_VR_FAILED;
+	}
+	fprintf(c->env->out, "%s: function reset ok in %.1f ms (id %04x:%04x)\n",
+		c->devs[0]->bdf, (double)res.duration_ns / 1e6,
+		res.vendor_device & 0xffff, res.vendor_device >> 16);
+	return EXIT_VR_OK;
+}
+
+static int cmd_hot_reset(struct cli *c)
+{
+	struct vfio_reset_result res;
+	struct vfio_reset_err e = { 0 };
+
+	if (vfio_reset_hot(c->devs[0], &res, &e) < 0) {
+		report(c, c->devs[0]->bdf, &e);
+		return EXIT_VR_FAILED;
+	}
+	fprintf(c->env->out, "%s: hot reset ok in %.1f ms (%zu group fd(s) passed)\n",
+		c->devs[0]->bdf, (double)res.duration_ns / 1e6, res.n_group_fds);
+	return EXIT_VR_OK;
+}
+
+struct watched { int fd; const char *bdf; const char *what; };
+
+static void print_event(FILE *out, const struct watched *w, uint64_t n)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(out, "%s.%03ldZ %s %s (x%" PRIu64 ")\n", when, ts.tv_nsec / 1000000,
+		w->bdf, w->what, n);
+	fflush(out);
+}
+
+static int cmd_watch(struct cli *c)
+{
+	struct watched w[2 * MAX_BDFS];
+	struct pollfd pfd[2 * MAX_BDFS];
+	size_t n = 0;
+	long seen = 0;
+	int rc = EXIT_VR_OK;
+
+	for (size_t i = 0; i < c->n_bdfs; i++) {
+		struct vfio_reset_err e = { 0 };
+		int fd = vfio_reset_subscribe_err(c->devs[i], &e);
+
+		if (fd >= 0)
+			w[n++] = (struct watched){ fd, c->devs[i]->bdf, "error" };
+		else
+			report(c, c->devs[i]->bdf, &e);
+		fd = vfio_reset_subscribe_reset_done(c->devs[i], &e);
+		if (fd >= 0)
+			w[n++] = (struct watched){ fd, c->devs[i]->bdf, "reset-done" };
+		else
+			report(c, c->devs[i]->bdf, &e);
+	}
+	if (n == 0) {
+		fprintf(c->env->err, "vfio-reset: nothing to watch\n");
+		return EXIT_VR_FAILED;
+	}
+	for (size_t i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = w[i].fd, .events = POLLIN };
+	if (c->env->watch_ready)
+		c->env->watch_ready(c->env->watch_ready_arg);
+	while (!(c->env->stop && *c->env->stop) && (c->count == 0 || seen < c->count)) {
+		int ret = poll(pfd, n, c->env->poll_ms);
+
+		if (ret < 0 && errno != EINTR) {
+			fprintf(c->env->err, "vfio-reset: poll: %s\n", strerror(errno));
+			rc = EXIT_VR_FAILED;
+			break;
+		}
+		for (size_t i = 0; ret > 0 && i < n; i++) {
+			uint64_t v;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if (read(pfd[i].fd, &v, sizeof(v)) == (ssize_t)sizeof(v)) {
+				print_event(c->env->out, &w[i], v);
+				seen++;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		close(w[i].fd);
+	return rc;
+}
+
+int vfio_reset_cli_main(int argc, char **argv, const struct vfio_reset_cli_env *env)
+{
+	struct cli c = { .env = env, .path = VFIO_RESET_PATH_AUTO };
+	int rc = parse_args(&c, argc, argv);
+	int (*run)(struct cli *c);
+
+	if (rc)
+		return rc;
+	if (!c.cmd)
+		return usage_error(&c, "%s", "missing command");
+	if (strcmp(c.cmd, "help") == 0) {
+		fputs(usage_text, env->out);
+		return EXIT_VR_OK;
+	}
+	if (strcmp(c.cmd, "plan") == 0)
+		run = cmd_plan;
+	else if (strcmp(c.cmd, "reset") == 0)
+		run = cmd_reset;
+	else if (strcmp(c.cmd, "hot-reset") == 0)
+		run = cmd_hot_reset;
+	else if (strcmp(c.cmd, "watch") == 0)
+		run = cmd_watch;
+	else
+		return usage_error(&c, "unknown command '%s'", c.cmd);
+	if (c.n_bdfs == 0)
+		return usage_error(&c, "%s: needs at least one BDF", c.cmd);
+	if (run == cmd_reset && c.n_bdfs != 1)
+		return usage_error(&c, "%s", "reset: takes exactly one BDF");
+	if (c.json && run != cmd_plan)
+		return usage_error(&c, "%s", "--json only applies to plan");
+	if (c.count && run != cmd_watch)
+		return usage_error(&c, "%s", "--count only applies to watch");
+
+	rc = open_all(&c);
+	if (rc == EXIT_VR_OK)
+		rc = run(&c);
+	vfio_reset_ctx_free(c.ctx);
+	return rc;
+}
