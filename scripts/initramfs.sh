@@ -17,7 +17,11 @@ install -m 644 "$TOP/scripts/guest/topology.sh" "$TOP/scripts/guest/run-tests.sh
 python3 "$TOP/scripts/topology.py" guest-table "$TOP/configs/topology" >"$ROOT/etc/vfio-topology"
 cp -a "$BUILD/selftests/install" "$ROOT/usr/lib/kselftests/vfio"
 if [ -x "$BUILD/vfio-reset-static/vfio-reset" ]; then
+	# The CLI and its in-guest integration test, run after the kselftests.
 	cp "$BUILD/vfio-reset-static/vfio-reset" "$ROOT/bin/"
+	install -m 755 "$TOP/tools/vfio-reset/tests/guest-test.sh" \
+		"$ROOT/usr/lib/kselftests/vfio/vfio_reset_cli_test.sh"
+	echo vfio_reset_cli_test.sh >>"$ROOT/usr/lib/kselftests/vfio/run-list"
 fi
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$BUILD/initramfs.cpio"
 say "initramfs: $BUILD/initramfs.cpio ($(du -h "$BUILD/initramfs.cpio" | cut -f1))"
