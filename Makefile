@@ -10,7 +10,7 @@ export KSRC
 S := scripts
 
 .PHONY: all check tree export kernel selftests tools initramfs run shell \
-	host-test series-check deps help clean distclean
+	host-test series-check ab deps help clean distclean
 
 all:
 	@bash $(S)/main.sh all
@@ -45,6 +45,9 @@ run: kernel initramfs
 shell: kernel initramfs
 	@bash $(S)/run-vm.sh shell
 
+ab: kernel initramfs
+	@bash $(S)/ab.sh
+
 host-test: tree
 	@bash $(S)/host-tests.sh
 
@@ -65,6 +68,7 @@ help:
 	@echo 'make shell       boot to an interactive guest shell (Ctrl-a x quits QEMU)'
 	@echo 'make host-test   harness parsers, shellcheck, tools/vfio-reset unit tests'
 	@echo 'make series-check  round trip, checkpatch, per-patch build, sparse/W=1'
+	@echo 'make ab          the same tests on the base kernel and the series kernel: table + latencies'
 	@echo 'make clean       remove build/ except the extracted base and the kernel objects'
 	@echo 'make distclean   remove build/ entirely'
 	@echo 'Variables: KSRC=/path/to/linux  VM_TIMEOUT=seconds  JOBS=n'

@@ -11,8 +11,11 @@ need_tree
 
 bash "$TOP/scripts/kconfig.sh"
 mkdir -p "$RESULTS"
-log=$RESULTS/kernel-build.log
+log=$RESULTS/$(basename "$KBUILD")-build.log
 jobs=${JOBS:-$(nproc)}
+# Paths relative to the project let a second tree laid out the same way
+# (build/ab/ for the A/B comparison) share the ccache entries.
+export CCACHE_BASEDIR=$TOP
 
 make -C "$TREE" O="$KBUILD" CC="ccache gcc" -j"$jobs" bzImage >"$log" 2>&1 &
 pid=$!

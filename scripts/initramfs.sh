@@ -13,7 +13,8 @@ ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
 	die "/bin/busybox is not static: apt-get install busybox-static"
 install -m 755 "$TOP/scripts/guest/init" "$ROOT/init"
 install -m 755 "$TOP/scripts/guest/qemu-monitor" "$ROOT/bin/qemu-monitor"
-install -m 644 "$TOP/scripts/guest/topology.sh" "$TOP/scripts/guest/run-tests.sh" "$ROOT/lib/vfio-harness/"
+install -m 644 "$TOP/scripts/guest/topology.sh" "$TOP/scripts/guest/run-tests.sh" \
+	"$TOP/scripts/guest/bench.sh" "$ROOT/lib/vfio-harness/"
 python3 "$TOP/scripts/topology.py" guest-table "$TOP/configs/topology" >"$ROOT/etc/vfio-topology"
 cp -a "$BUILD/selftests/install" "$ROOT/usr/lib/kselftests/vfio"
 if [ -x "$BUILD/vfio-reset-static/vfio-reset" ]; then

@@ -6,9 +6,9 @@
 # generated artefact so that "rm -rf build" returns to a fresh clone.
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-TREE=$BUILD/linux          # base + series, one git commit per patch
-KBUILD=$BUILD/kbuild       # O= directory of the kernel build
-RESULTS=$BUILD/results     # console log, KTAP, summary.json, timings
+TREE=${TREE:-$BUILD/linux}          # base + series, one git commit per patch
+KBUILD=${KBUILD:-$BUILD/kbuild}     # O= directory of the kernel build
+RESULTS=${RESULTS:-$BUILD/results}  # console log, KTAP, summary.json, timings
 TIMINGS=$RESULTS/timings.tsv
 
 # Identity used for every commit the harness makes, so that the tree and its
@@ -46,7 +46,7 @@ phase_end() {
 
 # need_tree: the kernel work tree must exist.
 need_tree() {
-	[ -d "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
+	[ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
 }
 
 # base_commit: the unmodified base in build/linux (its branch 'base').

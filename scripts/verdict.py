@@ -11,6 +11,7 @@ only when nothing failed, no splat was seen and the guest finished.
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,6 +28,15 @@ def read_timings(path):
                 if secs.isdigit():
                     rows.append((name, int(secs)))
     return rows
+
+
+BENCH = re.compile(r"^bench: (\S+) ([0-9.]+) ms")
+
+
+def bench_figures(text):
+    """{name: median ms} from the guest's "bench:" lines."""
+    return {m.group(1): float(m.group(2))
+            for m in map(BENCH.match, text.splitlines()) if m}
 
 
 def ktap_lines(text):
@@ -82,6 +92,7 @@ def main(argv):
         "passed": counts["pass"], "failed": counts["fail"], "skipped": counts["skip"],
         "base_version": base_version, "patches": int(patches),
         "seconds": dict(timings), "splats": [k for k, _, _ in splats],
+        "bench_ms": bench_figures(console),
         "problems": problems,
     }
     with open(os.path.join(results, "summary.json"), "w") as f:
@@ -91,6 +102,8 @@ def main(argv):
     print("timing:")
     for name, secs in timings:
         print(f"  {name:<44} {secs // 60:3d}m{secs % 60:02d}s")
+    for name, ms in summary["bench_ms"].items():
+        print(f"  {'guest: ' + name + ' (median)':<44} {ms:9.3f} ms")
     for p in problems:
         print(f"FAIL: {p}")
     print(f"results: {results}/ (console.log, ktap.txt, summary.json)")

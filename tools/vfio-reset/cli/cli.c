@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@ static const char usage_text[] =
 "                     default: cdev when /dev/iommu and vfio-dev/ exist, else group\n"
 "  --json             plan: JSON output\n"
 "  --count N          watch: stop after N events\n"
+"  --repeat N         reset, hot-reset: reset N times (default 1), one line per\n"
+"                     run, then \"<bdf>: <reset|hot-reset> x<N>: median <M> ms,\n"
+"                     min <A> ms, max <B> ms\" (time of the reset ioctl)\n"
 "  -h, --help         this text\n"
 "\n"
 "examples:\n"
@@ -38,6 +42,7 @@ static const char usage_text[] =
 "  vfio-reset --group plan --json 01:00.0\n"
 "  vfio-reset reset 0000:02:00.0\n"
 "  vfio-reset --cdev hot-reset 0000:01:00.0 0000:01:00.1\n"
+"  vfio-reset reset --repeat 20 0000:02:00.0\n"
 "  vfio-reset watch --count 1 0000:01:00.0\n"
 "\n"
 "exit codes:\n"
@@ -52,6 +57,7 @@ struct cli {
 	enum vfio_reset_path path;
 	bool json;
 	long count;
+	long repeat;		/* 0: not given */
 	const char *cmd;
 	const char *bdfs[MAX_BDFS];
 	size_t n_bdfs;
@@ -77,10 +83,45 @@ static void report(struct cli *c, const char *bdf, const struct vfio_reset_err *
 	fprintf(c->env->err, "vfio-reset: %s: %s\n", bdf, e->msg);
 }
 
+/*
+ * "--name N" or "--name=N" at argv[*i]: 1 if this is that option (value in
+ * *val, 1..max), 0 if not, or the usage exit code.
+ */
+static int parse_num_opt(struct cli *c, const char *name, long max, int argc,
+			 char **argv, int *i, long *val)
+{
+	const char *a = argv[*i], *v;
+	size_t len = strlen(name);
+	char *end;
+	long n;
+
+	if (strncmp(a, name, len) != 0 || (a[len] != '\0' && a[len] != '='))
+		return 0;
+	v = a[len] == '=' ? a + len + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+	if (!v) {
+		fprintf(c->env->err, "vfio-reset: %s needs a number\n"
+			"Try 'vfio-reset --help'.\n", name);
+		return -EXIT_VR_USAGE;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n <= 0 || n > max) {
+		fprintf(c->env->err, "vfio-reset: invalid %s '%s' (want 1..%ld)\n"
+			"Try 'vfio-reset --help'.\n", name, v, max);
+		return -EXIT_VR_USAGE;
+	}
+	*val = n;
+	return 1;
+}
+
+#define MAX_COUNT LONG_MAX
+#define MAX_REPEAT 100000L
+
 static int parse_args(struct cli *c, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int r;
 
 		if (strcmp(a, "--cdev") == 0 || strcmp(a, "--group") == 0) {
 			enum vfio_reset_path p = a[2] == 'c' ? VFIO_RESET_PATH_CDEV :
@@ -91,16 +132,12 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			c->path = p;
 		} else if (strcmp(a, "--json") == 0) {
 			c->json = true;
-		} else if (strcmp(a, "--count") == 0 || strncmp(a, "--count=", 8) == 0) {
-			const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-			char *end;
-
-			if (!v)
-				return usage_error(c, "%s", "--count needs a number");
-			errno = 0;
-			c->count = strtol(v, &end, 10);
-			if (errno || *end || end == v || c->count <= 0)
-				return usage_error(c, "invalid --count '%s'", v);
+		} else if ((r = parse_num_opt(c, "--count", MAX_COUNT, argc, argv,
+					      &i, &c->count)) != 0 ||
+			   (r = parse_num_opt(c, "--repeat", MAX_REPEAT, argc, argv,
+					      &i, &c->repeat)) != 0) {
+			if (r < 0)
+				return -r;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			c->cmd = "help";
 		} else if (a[0] == '-' && a[1]) {
@@ -339,33 +376,79 @@ static int cmd_plan(struct cli *c)
 	return rc;
 }
 
-static int cmd_reset(struct cli *c)
+static int cmp_u64(const void *a, const void *b)
 {
-	struct vfio_reset_result res;
-	struct vfio_reset_err e = { 0 };
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	if (vfio_reset_function(c->devs[0], &res, &e) < 0) {
-		report(c, c->devs[0]->bdf, &e);
+	return x < y ? -1 : x > y;
+}
+
+void vfio_reset_cli_latency_summary(FILE *out, const char *bdf, const char *what,
+				    uint64_t *ns, size_t n)
+{
+	double median;
+
+	if (n == 0)
+		return;
+	qsort(ns, n, sizeof(*ns), cmp_u64);
+	median = n % 2 ? (double)ns[n / 2] :
+		 ((double)ns[n / 2 - 1] + (double)ns[n / 2]) / 2;
+	fprintf(out, "%s: %s x%zu: median %.3f ms, min %.3f ms, max %.3f ms\n",
+		bdf, what, n, median / 1e6, (double)ns[0] / 1e6, (double)ns[n - 1] / 1e6);
+}
+
+/* one reset (function or hot) per run, --repeat times; summary if asked */
+static int run_resets(struct cli *c, enum vfio_reset_kind kind)
+{
+	struct vfio_reset_dev *dev = c->devs[0];
+	const char *what = kind == VFIO_RESET_HOT ? "hot-reset" : "reset";
+	long n = c->repeat ? c->repeat : 1;
+	uint64_t *ns = calloc((size_t)n, sizeof(*ns));
+	int rc = EXIT_VR_OK;
+
+	if (!ns) {
+		fprintf(c->env->err, "vfio-reset: %s: out of memory for %ld runs\n",
+			dev->bdf, n);
 		return EXIT_VR_FAILED;
 	}
-	fprintf(c->env->out, "%s: function reset ok in %.1f ms (id %04x:%04x)\n",
-		c->devs[0]->bdf, (double)res.duration_ns / 1e6,
-		res.vendor_device & 0xffff, res.vendor_device >> 16);
-	return EXIT_VR_OK;
+	for (long i = 0; i < n; i++) {
+		struct vfio_reset_result res;
+		struct vfio_reset_err e = { 0 };
+		char run[48] = "";
+		int ret;
+
+		if (c->repeat)
+			snprintf(run, sizeof(run), "run %ld/%ld: ", i + 1, n);
+		ret = kind == VFIO_RESET_HOT ? vfio_reset_hot(dev, &res, &e) :
+		      vfio_reset_function(dev, &res, &e);
+		if (ret < 0) {
+			fprintf(c->env->err, "vfio-reset: %s: %s%s\n", dev->bdf, run, e.msg);
+			rc = EXIT_VR_FAILED;
+			break;
+		}
+		ns[i] = res.duration_ns;
+		if (kind == VFIO_RESET_HOT)
+			fprintf(c->env->out, "%s: %shot reset ok in %.3f ms (%zu group fd(s) passed)\n",
+				dev->bdf, run, (double)res.duration_ns / 1e6, res.n_group_fds);
+		else
+			fprintf(c->env->out, "%s: %sfunction reset ok in %.3f ms (id %04x:%04x)\n",
+				dev->bdf, run, (double)res.duration_ns / 1e6,
+				res.vendor_device & 0xffff, res.vendor_device >> 16);
+	}
+	if (rc == EXIT_VR_OK && c->repeat)
+		vfio_reset_cli_latency_summary(c->env->out, dev->bdf, what, ns, (size_t)n);
+	free(ns);
+	return rc;
+}
+
+static int cmd_reset(struct cli *c)
+{
+	return run_resets(c, VFIO_RESET_FUNCTION);
 }
 
 static int cmd_hot_reset(struct cli *c)
 {
-	struct vfio_reset_result res;
-	struct vfio_reset_err e = { 0 };
-
-	if (vfio_reset_hot(c->devs[0], &res, &e) < 0) {
-		report(c, c->devs[0]->bdf, &e);
-		return EXIT_VR_FAILED;
-	}
-	fprintf(c->env->out, "%s: hot reset ok in %.1f ms (%zu group fd(s) passed)\n",
-		c->devs[0]->bdf, (double)res.duration_ns / 1e6, res.n_group_fds);
-	return EXIT_VR_OK;
+	return run_resets(c, VFIO_RESET_HOT);
 }
 
 struct watched { int fd; const char *bdf; const char *what; };
@@ -470,6 +553,8 @@ int vfio_reset_cli_main(int argc, char **argv, const struct vfio_reset_cli_env *
 		return usage_error(&c, "%s", "--json only applies to plan");
 	if (c.count && run != cmd_watch)
 		return usage_error(&c, "%s", "--count only applies to watch");
+	if (c.repeat && run != cmd_reset && run != cmd_hot_reset)
+		return usage_error(&c, "%s", "--repeat only applies to reset and hot-reset");
 
 	rc = open_all(&c);
 	if (rc == EXIT_VR_OK)

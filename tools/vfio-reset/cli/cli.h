@@ -25,6 +25,13 @@ struct vfio_reset_cli_env {
 	void *watch_ready_arg;
 };
 
+/*
+ * "<bdf>: <what> x<n>: median <M> ms, min <A> ms, max <B> ms" (3 decimals);
+ * sorts ns[] in place.  Exposed for the unit tests.
+ */
+void vfio_reset_cli_latency_summary(FILE *out, const char *bdf, const char *what,
+				    uint64_t *ns, size_t n);
+
 int vfio_reset_cli_main(int argc, char **argv, const struct vfio_reset_cli_env *env);
 
 #endif

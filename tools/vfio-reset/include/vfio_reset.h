@@ -219,21 +219,26 @@ int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
 int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err);
 
 /*
- * Reset-completed notification: not in upstream uapi yet.  The probe is
- * kept in one function so only it changes when our uapi lands.  Today it
- * returns -EINVAL (GET_IRQ_INFO index past VFIO_PCI_REQ_IRQ_INDEX) or
- * -ENOTTY (unknown VFIO_DEVICE_FEATURE).
+ * Reset-completed notification: VFIO_PCI_RESET_DONE_IRQ_INDEX, an eventfd
+ * the kernel signals once per completed reset it did behind the user's
+ * back (sysfs reset, bus/slot reset by another kernel user, fatal AER/DPC
+ * recovery), after the user's configuration is restored and BAR access has
+ * resumed.  Not signalled for VFIO_DEVICE_RESET, hot reset, open or close.
+ *
+ * The fallback lets the library build against uapi headers older than the
+ * constant.  The uapi defines it as an enum constant, which the
+ * preprocessor cannot see, so this macro is also defined with new headers;
+ * it expands to the same value (the index after VFIO_PCI_REQ_IRQ_INDEX).
  */
-#ifndef VFIO_RESET_DONE_IRQ_INDEX
-#define VFIO_RESET_DONE_IRQ_INDEX (VFIO_PCI_REQ_IRQ_INDEX + 1)
+#ifndef VFIO_PCI_RESET_DONE_IRQ_INDEX
+#define VFIO_PCI_RESET_DONE_IRQ_INDEX (VFIO_PCI_REQ_IRQ_INDEX + 1)
 #endif
-#ifndef VFIO_RESET_DONE_FEATURE
-#define VFIO_RESET_DONE_FEATURE 0x7e01	/* placeholder feature id */
-#endif
-enum vfio_reset_done_via { VFIO_RESET_DONE_NONE, VFIO_RESET_DONE_IRQ,
-			   VFIO_RESET_DONE_FEAT };
-int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev,
-				enum vfio_reset_done_via *via);
+/*
+ * 0 if the device offers it (GET_IRQ_INFO: count >= 1, EVENTFD), else the
+ * negative errno: the kernel's answer (-EINVAL from kernels or drivers
+ * without it) or -ENOTSUP when it answers count 0 / no EVENTFD flag.
+ */
+int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev);
 /* returns eventfd, or the probe's -errno when unsupported */
 int vfio_reset_subscribe_reset_done(struct vfio_reset_dev *dev,
 				    struct vfio_reset_err *err);

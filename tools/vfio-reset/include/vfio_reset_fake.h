@@ -27,7 +27,8 @@ struct vfio_fake_device {
 	uint32_t enospc_grow;		/* scope grows by N after first ENOSPC */
 	uint32_t enospc_always;		/* keep answering ENOSPC (topology churn) */
 	uint32_t config_id;		/* config dword 0 after reset */
-	bool reset_done_irq, reset_done_feature;
+	unsigned int reset_delay_us;	/* each RESET / PCI_HOT_RESET sleeps this long */
+	bool reset_done_irq;		/* offers VFIO_PCI_RESET_DONE_IRQ_INDEX */
 };
 
 struct vfio_fake {
@@ -42,12 +43,16 @@ struct vfio_fake {
 	int last_group_fds[VFIO_FAKE_MAX_SCOPE];
 	int open_group_fds;		/* proof fds currently open: leak check */
 	int err_eventfd, done_eventfd;
+	uint32_t last_set_irqs_flags;
+	unsigned int feature_calls;	/* VFIO_DEVICE_FEATURE: must stay unused */
 	uint32_t next_devid;
 };
 
 void vfio_fake_init(struct vfio_fake *fake);
 struct vfio_fake_device *vfio_fake_add(struct vfio_fake *fake, const char *bdf,
 				       const char *driver, int iommu_group);
+/* signal a kernel-initiated reset: ERR first if fatal_error, then reset-done */
+int vfio_fake_kernel_reset(struct vfio_fake *fake, bool fatal_error);
 extern const struct vfio_reset_backend vfio_reset_backend_fake;
 /* sys view of the same table; set .priv to the struct vfio_fake */
 extern const struct vfio_reset_sys vfio_reset_sys_fake_template;

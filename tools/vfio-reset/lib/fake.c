@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "vfio_reset_fake.h"
@@ -179,7 +181,8 @@ static int f_get_info(struct vfio_reset_dev *dev, struct vfio_device_info *info)
 		return fdev(dev)->get_info_err;
 	info->flags = fdev(dev)->info_flags;
 	info->num_regions = VFIO_PCI_NUM_REGIONS;
-	info->num_irqs = VFIO_PCI_NUM_IRQS;
+	/* kernels with the notification report one IRQ index more */
+	info->num_irqs = VFIO_PCI_RESET_DONE_IRQ_INDEX + (fdev(dev)->reset_done_irq ? 1 : 0);
 	return 0;
 }
 
@@ -213,13 +216,13 @@ static int f_get_irq_info(struct vfio_reset_dev *dev, struct vfio_irq_info *info
 {
 	struct vfio_fake_device *d = fdev(dev);
 
-	if (info->index == VFIO_RESET_DONE_IRQ_INDEX && d->reset_done_irq) {
-		info->flags = VFIO_IRQ_INFO_EVENTFD;
-		info->count = 1;
-		return 0;
-	}
-	/* vfio_pci_ioctl_get_irq_info() */
-	if (info->index >= VFIO_PCI_NUM_IRQS)
+	/*
+	 * vfio_pci_ioctl_get_irq_info(): -EINVAL past the last index; without
+	 * the notification the last one is VFIO_PCI_REQ_IRQ_INDEX.  Not
+	 * VFIO_PCI_NUM_IRQS: it depends on which uapi header we built with.
+	 */
+	if (info->index > VFIO_PCI_RESET_DONE_IRQ_INDEX ||
+	    (info->index == VFIO_PCI_RESET_DONE_IRQ_INDEX && !d->reset_done_irq))
 		return -EINVAL;
 	if (info->index == VFIO_PCI_ERR_IRQ_INDEX && d->conventional)
 		return -EINVAL;
@@ -232,35 +235,44 @@ static int f_set_irqs(struct vfio_reset_dev *dev, struct vfio_irq_set *set)
 {
 	int32_t fd;
 
-	if (set->count != 1 || set->argsz < sizeof(*set) + sizeof(fd))
+	fake_of(dev)->last_set_irqs_flags = set->flags;
+	if (set->count != 1 || set->argsz < sizeof(*set) + sizeof(fd) ||
+	    set->flags != (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER))
 		return -EINVAL;
 	memcpy(&fd, set->data, sizeof(fd));
 	if (set->index == VFIO_PCI_ERR_IRQ_INDEX)
 		fake_of(dev)->err_eventfd = fd;
-	else if (set->index == VFIO_RESET_DONE_IRQ_INDEX && fdev(dev)->reset_done_irq)
+	else if (set->index == VFIO_PCI_RESET_DONE_IRQ_INDEX && fdev(dev)->reset_done_irq)
 		fake_of(dev)->done_eventfd = fd;
 	else
 		return -EINVAL;
 	return 0;
 }
 
+/* no VFIO_DEVICE_FEATURE is modelled: the notification is an IRQ index */
 static int f_device_feature(struct vfio_reset_dev *dev, struct vfio_device_feature *f)
 {
-	int32_t fd;
+	(void)f;
+	fake_of(dev)->feature_calls++;
+	return -ENOTTY;
+}
 
-	if ((f->flags & VFIO_DEVICE_FEATURE_MASK) != VFIO_RESET_DONE_FEATURE ||
-	    !fdev(dev)->reset_done_feature)
-		return -ENOTTY;
-	if (f->flags & VFIO_DEVICE_FEATURE_PROBE)
-		return 0;
-	memcpy(&fd, f->data, sizeof(fd));
-	fake_of(dev)->done_eventfd = fd;
-	return 0;
+/* a reset takes time: lets latency tests see a known lower bound */
+static void reset_delay(struct vfio_fake_device *d)
+{
+	struct timespec ts = {
+		.tv_sec = d->reset_delay_us / 1000000,
+		.tv_nsec = (long)(d->reset_delay_us % 1000000) * 1000,
+	};
+
+	while (d->reset_delay_us && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 static int f_device_reset(struct vfio_reset_dev *dev)
 {
 	fake_of(dev)->reset_calls++;
+	reset_delay(fdev(dev));
 	if (fdev(dev)->reset_err)
 		return fdev(dev)->reset_err;
 	return fdev(dev)->info_flags & VFIO_DEVICE_FLAGS_RESET ? 0 : -EINVAL;
@@ -320,6 +332,7 @@ static int f_hot_reset(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *re
 	bool cdev = dev->path == VFIO_RESET_PATH_CDEV;
 
 	fake->hot_reset_calls++;
+	reset_delay(d);
 	fake->last_hot_reset_count = req->count;
 	for (uint32_t i = 0; i < req->count && i < VFIO_FAKE_MAX_SCOPE; i++)
 		fake->last_group_fds[i] = req->group_fds[i];
@@ -446,6 +459,24 @@ static void fake_close_fd(struct vfio_reset_ctx *ctx, int fd)
 
 	(void)fd;
 	fake->open_group_fds--;
+}
+
+/*
+ * A reset the kernel did on its own: for a fatal AER/DPC error the ERR
+ * eventfd fires first (when the error is reported), then, once recovery
+ * has reset the device and restored its state, the reset-done eventfd.
+ */
+int vfio_fake_kernel_reset(struct vfio_fake *fake, bool fatal_error)
+{
+	uint64_t one = 1;
+
+	if (fatal_error && fake->err_eventfd >= 0 &&
+	    write(fake->err_eventfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		return -errno;
+	if (fake->done_eventfd >= 0 &&
+	    write(fake->done_eventfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		return -errno;
+	return 0;
 }
 
 const struct vfio_reset_backend vfio_reset_backend_fake = {

@@ -218,74 +218,52 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
 }
 
 /*
- * The one place that knows how a reset-completed notification is offered.
- * Today's kernels answer -EINVAL for an IRQ index >= VFIO_PCI_NUM_IRQS
- * (vfio_pci_ioctl_get_irq_info()) and -ENOTTY for an unknown feature
- * (vfio_pci_core_ioctl_feature()), so both fall through to "unsupported".
+ * VFIO_PCI_RESET_DONE_IRQ_INDEX is the only way the notification is
+ * offered.  Kernels or drivers without it answer -EINVAL for the index
+ * (vfio_pci_ioctl_get_irq_info(): index >= num_irqs).
  */
-int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev,
-				enum vfio_reset_done_via *via)
+int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev)
 {
 	struct vfio_irq_info info = {
-		.argsz = sizeof(info), .index = VFIO_RESET_DONE_IRQ_INDEX,
+		.argsz = sizeof(info), .index = VFIO_PCI_RESET_DONE_IRQ_INDEX,
 	};
-	struct vfio_device_feature feat = {
-		.argsz = sizeof(feat),
-		.flags = VFIO_RESET_DONE_FEATURE | VFIO_DEVICE_FEATURE_PROBE |
-			 VFIO_DEVICE_FEATURE_SET,
-	};
-	int irq_ret, feat_ret;
+	int ret;
 
-	*via = VFIO_RESET_DONE_NONE;
-	irq_ret = dev->ops->get_irq_info(dev, &info);
-	if (irq_ret == 0 && info.count > 0 && (info.flags & VFIO_IRQ_INFO_EVENTFD)) {
-		*via = VFIO_RESET_DONE_IRQ;
-		return 0;
-	}
-	feat_ret = dev->ops->device_feature ? dev->ops->device_feature(dev, &feat) : -ENOTTY;
-	if (feat_ret == 0) {
-		*via = VFIO_RESET_DONE_FEAT;
-		return 0;
-	}
-	/* prefer the feature's answer: it is the stable "unknown" signal */
-	return feat_ret == -ENOTTY && irq_ret < 0 ? -ENOTTY :
-	       feat_ret < 0 ? feat_ret : (irq_ret < 0 ? irq_ret : -ENOTTY);
+	ret = dev->ops->get_irq_info(dev, &info);
+	if (ret < 0)
+		return ret;
+	if (info.count == 0 || !(info.flags & VFIO_IRQ_INFO_EVENTFD))
+		return -ENOTSUP;
+	return 0;
 }
 
 int vfio_reset_subscribe_reset_done(struct vfio_reset_dev *dev,
 				    struct vfio_reset_err *err)
 {
-	enum vfio_reset_done_via via;
 	int efd, ret;
 
-	ret = vfio_reset_probe_reset_done(dev, &via);
+	ret = vfio_reset_probe_reset_done(dev);
+	if (ret == -EINVAL)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "no reset-completed notification: kernel or driver "
+					  "lacks VFIO_PCI_RESET_DONE_IRQ_INDEX");
+	if (ret == -ENOTSUP)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "no reset-completed notification: kernel reports "
+					  "no eventfd for the index");
 	if (ret < 0)
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "kernel offers no reset-completed notification (%s)",
+					  "VFIO_DEVICE_GET_IRQ_INFO(RESET_DONE) failed: %s",
 					  strerror(-ret));
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (efd < 0)
 		return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
 					  "eventfd: %s", strerror(errno));
-	if (via == VFIO_RESET_DONE_IRQ) {
-		ret = set_trigger(dev, VFIO_RESET_DONE_IRQ_INDEX, efd);
-	} else {
-		union {
-			struct vfio_device_feature f;
-			char buf[sizeof(struct vfio_device_feature) + sizeof(int32_t)];
-		} u;
-		int32_t fd32 = efd;
-
-		memset(&u, 0, sizeof(u));
-		u.f.argsz = sizeof(u.buf);
-		u.f.flags = VFIO_RESET_DONE_FEATURE | VFIO_DEVICE_FEATURE_SET;
-		memcpy(u.f.data, &fd32, sizeof(fd32));
-		ret = dev->ops->device_feature(dev, &u.f);
-	}
+	ret = set_trigger(dev, VFIO_PCI_RESET_DONE_IRQ_INDEX, efd);
 	if (ret < 0) {
 		close(efd);
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "subscribing to reset-completed failed: %s",
+					  "VFIO_DEVICE_SET_IRQS(RESET_DONE) failed: %s",
 					  strerror(-ret));
 	}
 	return efd;

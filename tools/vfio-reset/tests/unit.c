@@ -541,30 +541,67 @@ TEST(test_err_subscription)
 	fx_done(&f);
 }
 
-TEST(test_reset_done_probe)
+TEST(test_reset_done_probe_supported)
 {
 	struct fx f;
 	struct vfio_reset_dev *d0;
-	enum vfio_reset_done_via via;
-	int fd;
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[0].reset_done_irq = true;
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
+	CHECK(vfio_reset_probe_reset_done(d0) == 0);
+	CHECK(d0->ops->get_info(d0, &info) == 0);
+	CHECK(info.num_irqs == VFIO_PCI_RESET_DONE_IRQ_INDEX + 1);
+	CHECK(VFIO_PCI_RESET_DONE_IRQ_INDEX == VFIO_PCI_REQ_IRQ_INDEX + 1);
+	CHECK(f.fake.feature_calls == 0);	/* no VFIO_DEVICE_FEATURE variant */
+	fx_done(&f);
+}
+
+TEST(test_reset_done_probe_unsupported)
+{
+	struct fx f;
+	struct vfio_reset_dev *d0;
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_probe_reset_done(d0, &via) == -ENOTTY && via == VFIO_RESET_DONE_NONE);
-	CHECK(vfio_reset_subscribe_reset_done(d0, &f.err) == -ENOTTY);
+	CHECK(vfio_reset_probe_reset_done(d0) == -EINVAL);
+	CHECK(vfio_reset_subscribe_reset_done(d0, &f.err) == -EINVAL);
+	CHECK(f.err.err == -EINVAL && strstr(f.err.msg, "no reset-completed notification"));
+	CHECK(strstr(f.err.msg, "VFIO_PCI_RESET_DONE_IRQ_INDEX"));
+	CHECK(f.fake.done_eventfd == -1 && f.fake.feature_calls == 0);
+	/* the ERR notification does not depend on it */
+	{
+		int fd = vfio_reset_subscribe_err(d0, &f.err);
+
+		CHECK(fd >= 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	fx_done(&f);
+}
+
+TEST(test_reset_done_subscription)
+{
+	struct fx f;
+	struct vfio_reset_dev *d0;
+	uint64_t v = 0;
+	int fd;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
 	f.fake.devs[0].reset_done_irq = true;
-	CHECK(vfio_reset_probe_reset_done(d0, &via) == 0 && via == VFIO_RESET_DONE_IRQ);
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
 	fd = vfio_reset_subscribe_reset_done(d0, &f.err);
 	CHECK(fd >= 0 && f.fake.done_eventfd == fd);
-	if (fd >= 0)
+	CHECK(f.fake.last_set_irqs_flags ==
+	      (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER));
+	CHECK(f.fake.feature_calls == 0);
+	if (fd >= 0) {
+		CHECK(read(fd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* nonblocking, quiet */
+		CHECK(vfio_fake_kernel_reset(&f.fake, false) == 0);
+		CHECK(read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
 		close(fd);
-	f.fake.devs[0].reset_done_irq = false;
-	f.fake.devs[0].reset_done_feature = true;
-	CHECK(vfio_reset_probe_reset_done(d0, &via) == 0 && via == VFIO_RESET_DONE_FEAT);
-	fd = vfio_reset_subscribe_reset_done(d0, &f.err);
-	CHECK(fd >= 0 && f.fake.done_eventfd == fd);
-	if (fd >= 0)
-		close(fd);
+	}
 	fx_done(&f);
 }
 
@@ -576,13 +613,13 @@ struct cli_run {
 	int rc;
 };
 
-static void write_err_event(void *arg)
-{
-	uint64_t one = 1;
-	struct vfio_fake *fake = arg;
+/* what the kernel does once watch is subscribed: a fatal AER error or not */
+static bool watch_fatal_error = true;
 
-	if (write(fake->err_eventfd, &one, sizeof(one)) != sizeof(one))
-		perror("write");
+static void kernel_reset_event(void *arg)
+{
+	if (vfio_fake_kernel_reset(arg, watch_fatal_error) < 0)
+		perror("vfio_fake_kernel_reset");
 }
 
 static struct cli_run cli(struct vfio_fake *fake, const char *line)
@@ -594,10 +631,11 @@ static struct cli_run cli(struct vfio_fake *fake, const char *line)
 	FILE *out, *err;
 	struct vfio_reset_cli_env env = {
 		.backend = &vfio_reset_backend_fake, .sys = &sys, .backend_priv = fake,
-		.poll_ms = 50, .watch_ready = write_err_event, .watch_ready_arg = fake,
+		.poll_ms = 50, .watch_ready = kernel_reset_event, .watch_ready_arg = fake,
 	};
 
 	sys.priv = fake;
+	fake->err_eventfd = fake->done_eventfd = -1;	/* closed by the last run */
 	snprintf(buf, sizeof(buf), "vfio-reset %s", line);
 	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
 		argv[argc++] = t;
@@ -706,6 +744,178 @@ TEST(test_cli_watch)
 	fx_done(&f);
 }
 
+TEST(test_cli_watch_reset_done)
+{
+	struct fx f;
+	struct cli_run r;
+	char *err_line, *done_line;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[0].reset_done_irq = true;
+	/* fatal AER recovery: ERR first, then reset-done */
+	watch_fatal_error = true;
+	r = cli(&f.fake, "watch --count 2 0000:01:00.0");
+	err_line = strstr(r.out, "Z 0000:01:00.0 error (x1)\n");
+	done_line = strstr(r.out, "Z 0000:01:00.0 reset-done (x1)\n");
+	CHECK(r.rc == EXIT_VR_OK && err_line && done_line && err_line < done_line);
+	CHECK(r.err_len == 0);
+	if (!(r.rc == EXIT_VR_OK && err_line && done_line))
+		fprintf(stderr, "  rc=%d out=<%s> err=<%s>\n", r.rc, r.out, r.err);
+	cli_free(&r);
+	/* sysfs reset / bus reset by another kernel user: reset-done only */
+	watch_fatal_error = false;
+	r = cli(&f.fake, "watch --count 1 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_OK && strstr(r.out, "Z 0000:01:00.0 reset-done (x1)\n"));
+	CHECK(!strstr(r.out, "error"));
+	cli_free(&r);
+	/* conventional PCI: no ERR index, reset-done alone is watched */
+	f.fake.devs[0].conventional = true;
+	r = cli(&f.fake, "watch --count 1 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_OK && strstr(r.out, "reset-done (x1)"));
+	CHECK(strstr(r.err, "PCI Express"));
+	cli_free(&r);
+	watch_fatal_error = true;
+	CHECK(f.fake.feature_calls == 0);
+	fx_done(&f);
+}
+
+TEST(test_cli_repeat_usage)
+{
+	struct fx f;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	CLI_EXPECT(&f.fake, "reset --repeat 0 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "invalid --repeat '0'");
+	CLI_EXPECT(&f.fake, "reset --repeat -2 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "invalid --repeat '-2'");
+	CLI_EXPECT(&f.fake, "reset --repeat abc 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "invalid --repeat 'abc'");
+	CLI_EXPECT(&f.fake, "reset --repeat=3x 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "invalid --repeat '3x'");
+	CLI_EXPECT(&f.fake, "reset --repeat= 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "invalid --repeat ''");
+	CLI_EXPECT(&f.fake, "hot-reset --repeat 100001 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "invalid --repeat");
+	CLI_EXPECT(&f.fake, "hot-reset --repeat 99999999999999999999 0000:01:00.0",
+		   EXIT_VR_USAGE, err, "invalid --repeat");
+	CLI_EXPECT(&f.fake, "reset 0000:01:00.0 --repeat", EXIT_VR_USAGE, err,
+		   "--repeat needs a number");
+	CLI_EXPECT(&f.fake, "reset --repeats 2 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "unknown option '--repeats'");
+	CLI_EXPECT(&f.fake, "plan --repeat 2 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "--repeat only applies to reset and hot-reset");
+	CLI_EXPECT(&f.fake, "watch --repeat 2 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "--repeat only applies");
+	CLI_EXPECT(&f.fake, "reset --count 2 0000:01:00.0", EXIT_VR_USAGE, err,
+		   "--count only applies to watch");
+	CLI_EXPECT(&f.fake, "--help", EXIT_VR_OK, out, "reset --repeat 20 ");
+	CHECK(f.fake.reset_calls == 0 && f.fake.hot_reset_calls == 0);
+	fx_done(&f);
+}
+
+static void summary_of(uint64_t *ns, size_t n, char *buf, size_t len)
+{
+	FILE *m = fmemopen(buf, len, "w");
+
+	vfio_reset_cli_latency_summary(m, "0000:01:00.0", "reset", ns, n);
+	fclose(m);
+}
+
+TEST(test_cli_latency_summary)
+{
+	char buf[256];
+	uint64_t even[] = { 3000000, 1000000, 2500000, 1500000 };
+	uint64_t odd[] = { 5000000, 1234567, 3000499 };
+	uint64_t one[] = { 42 };
+
+	summary_of(even, 4, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "0000:01:00.0: reset x4: median 2.000 ms, min 1.000 ms, max 3.000 ms\n"));
+	summary_of(odd, 3, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "0000:01:00.0: reset x3: median 3.000 ms, min 1.235 ms, max 5.000 ms\n"));
+	summary_of(one, 1, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "0000:01:00.0: reset x1: median 0.000 ms, min 0.000 ms, max 0.000 ms\n"));
+}
+
+/* check "N run lines, then the summary" and that the summary matches them */
+static bool check_repeat_output(const char *out, const char *what, int n, double floor_ms)
+{
+	char line[256], kind[16];
+	double run_ms[16], med, lo, hi;
+	const char *p = out;
+	int runs = 0, nn = 0, got;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		int k, total;
+		double ms;
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		p += len + (nl ? 1 : 0);
+		if (sscanf(line, "0000:01:00.0: run %d/%d: %*s reset ok in %lf ms",
+			   &k, &total, &ms) == 3) {
+			if (k != runs + 1 || total != n || runs == 16 || *p == '\0')
+				return false;	/* in order, and never the last line */
+			run_ms[runs++] = ms;
+			continue;
+		}
+		got = sscanf(line, "0000:01:00.0: %15s x%d: median %lf ms, min %lf ms, max %lf ms",
+			     kind, &nn, &med, &lo, &hi);
+		if (got != 5 || strcmp(kind, what) || nn != n || *p != '\0')
+			return false;
+	}
+	if (runs != n || nn != n || lo < floor_ms || lo > med || med > hi)
+		return false;
+	for (int i = 0; i < runs; i++)
+		if (run_ms[i] < lo || run_ms[i] > hi)
+			return false;
+	/* 3 decimals everywhere: summary line format is exact */
+	snprintf(line, sizeof(line), "0000:01:00.0: %s x%d: median %.3f ms, min %.3f ms, max %.3f ms\n",
+		 what, n, med, lo, hi);
+	return strstr(out, line) != NULL;
+}
+
+TEST(test_cli_repeat_summary)
+{
+	struct fx f;
+	struct cli_run r;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[0].reset_delay_us = 300;
+	r = cli(&f.fake, "reset --repeat 5 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_OK && f.fake.reset_calls == 5);
+	CHECK(check_repeat_output(r.out, "reset", 5, 0.3));
+	CHECK(strstr(r.out, "run 5/5: function reset ok in "));
+	if (r.rc || !check_repeat_output(r.out, "reset", 5, 0.3))
+		fprintf(stderr, "  out=<%s> err=<%s>\n", r.out, r.err);
+	cli_free(&r);
+
+	r = cli(&f.fake, "--cdev hot-reset --repeat=2 0000:01:00.0 0000:01:00.1");
+	CHECK(r.rc == EXIT_VR_OK && f.fake.hot_reset_calls == 2);
+	CHECK(check_repeat_output(r.out, "hot-reset", 2, 0.3));
+	if (r.rc || !check_repeat_output(r.out, "hot-reset", 2, 0.3))
+		fprintf(stderr, "  out=<%s> err=<%s>\n", r.out, r.err);
+	cli_free(&r);
+
+	/* --repeat 1 still prints the summary; without --repeat there is none */
+	r = cli(&f.fake, "reset --repeat 1 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_OK && check_repeat_output(r.out, "reset", 1, 0.3));
+	cli_free(&r);
+	r = cli(&f.fake, "reset 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_OK && !strstr(r.out, "median") && !strstr(r.out, "run "));
+	CHECK(strstr(r.out, "0000:01:00.0: function reset ok in "));
+	cli_free(&r);
+
+	/* a failing run stops the series: no summary, exit 1 */
+	f.fake.reset_calls = 0;
+	f.fake.devs[0].reset_err = -EIO;
+	r = cli(&f.fake, "reset --repeat 3 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_FAILED && f.fake.reset_calls == 1 && !strstr(r.out, "median"));
+	CHECK(strstr(r.err, "vfio-reset: 0000:01:00.0: run 1/3: VFIO_DEVICE_RESET failed"));
+	cli_free(&r);
+	fx_done(&f);
+}
+
 int main(void)
 {
 	static const struct { const char *name; void (*fn)(bool *); } tests[] = {
@@ -731,11 +941,17 @@ int main(void)
 		T(test_hot_reset_group_busy_group),
 		T(test_hot_reset_cdev),
 		T(test_err_subscription),
-		T(test_reset_done_probe),
+		T(test_reset_done_probe_supported),
+		T(test_reset_done_probe_unsupported),
+		T(test_reset_done_subscription),
 		T(test_cli_usage),
 		T(test_cli_device_errors),
 		T(test_cli_plan_and_resets),
 		T(test_cli_watch),
+		T(test_cli_watch_reset_done),
+		T(test_cli_repeat_usage),
+		T(test_cli_latency_summary),
+		T(test_cli_repeat_summary),
 #undef T
 	};
 
