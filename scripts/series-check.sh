@@ -43,6 +43,8 @@ checkpatch() {
 			bad=$((bad + 1))
 		fi
 	done
+	# checkpatch --strict leaves a camelcase cache in the tree.
+	rm -f "$TREE"/.checkpatch-camelcase.git.*
 	[ "$bad" = 0 ] || die "checkpatch.pl --strict: $bad patch(es) not clean (above)"
 	for f in $(git -C "$TREE" diff --name-only --diff-filter=A "$(base_commit)..HEAD"); do
 		(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
