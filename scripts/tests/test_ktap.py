@@ -1,15 +1,8 @@
 """The KTAP reader on recorded console logs."""
-import os
 import unittest
 
 import ktap
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-
-
-def load(name):
-    with open(os.path.join(DATA, name)) as f:
-        return f.read()
+from tests.recorded import load
 
 
 class KtapTest(unittest.TestCase):

@@ -1,15 +1,8 @@
 """The splat detector on recorded console logs."""
-import os
 import unittest
 
 import splat
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-
-
-def load(name):
-    with open(os.path.join(DATA, name)) as f:
-        return f.read()
+from tests.recorded import load
 
 
 class SplatTest(unittest.TestCase):
