@@ -25,17 +25,32 @@ static const char *current;
 #define TEST(name) static void name(bool *failed_here_p)
 #define failed_here (*failed_here_p)
 
+static void report(const char *name, bool bad)
+{
+	if (bad)
+		failed++;
+	else
+		passed++;
+	printf("%s %s\n", bad ? "not ok" : "ok", name);
+}
+
 static void run(const char *name, void (*fn)(bool *))
 {
 	bool bad = false;
 
 	current = name;
 	fn(&bad);
-	if (bad)
-		failed++;
-	else
-		passed++;
-	printf("%s %s\n", bad ? "not ok" : "ok", name);
+	report(name, bad);
+}
+
+/* a table-driven case: fn checks the row arg */
+static void run_row(const char *name, void (*fn)(bool *, const void *), const void *arg)
+{
+	bool bad = false;
+
+	current = name;
+	fn(&bad, arg);
+	report(name, bad);
 }
 
 /* ---- fixtures ---- */
@@ -99,194 +114,33 @@ static const char *blocker_text(const struct vfio_reset_plan *p, enum vfio_reset
 
 TEST(test_parse_bdf)
 {
+	static const struct { const char *in; int rc; const char *want; } cases[] = {
+		{ "0000:01:00.1", 0, "0000:01:00.1" },
+		{ "3a:1f.7", 0, "0000:3a:1f.7" },
+		{ "00:20.0", -EINVAL, NULL },	/* device > 31 */
+		{ "00:01.8", -EINVAL, NULL },
+		{ "0000:01:00.0x", -EINVAL, NULL },
+		{ "nvme0", -EINVAL, NULL },
+		{ NULL, -EINVAL, NULL },
+	};
 	char b[VFIO_RESET_BDF_LEN];
 
-	CHECK(vfio_reset_parse_bdf("0000:01:00.1", b) == 0 && !strcmp(b, "0000:01:00.1"));
-	CHECK(vfio_reset_parse_bdf("3a:1f.7", b) == 0 && !strcmp(b, "0000:3a:1f.7"));
-	CHECK(vfio_reset_parse_bdf("00:20.0", b) == -EINVAL);	/* device > 31 */
-	CHECK(vfio_reset_parse_bdf("00:01.8", b) == -EINVAL);
-	CHECK(vfio_reset_parse_bdf("0000:01:00.0x", b) == -EINVAL);
-	CHECK(vfio_reset_parse_bdf("nvme0", b) == -EINVAL);
-	CHECK(vfio_reset_parse_bdf(NULL, b) == -EINVAL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = vfio_reset_parse_bdf(cases[i].in, b);
+
+		CHECK(rc == cases[i].rc && (!cases[i].want || !strcmp(b, cases[i].want)));
+		if (rc != cases[i].rc)
+			fprintf(stderr, "  [%s] rc=%d\n", cases[i].in ? cases[i].in : "NULL", rc);
+	}
 }
 
-/* ---- plan: cdev ---- */
+/* ---- plan: one table of scenarios, one runner ---- */
 
-TEST(test_plan_cdev_all_opened_devid)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(fx_open(&f, "0000:01:00.1", VFIO_RESET_PATH_CDEV) != NULL);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(vfio_reset_plan_uses_devid(&p));
-	CHECK(p.hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
-	CHECK(p.n_affected == 2);
-	CHECK(p.affected[0].ownership == VFIO_RESET_OWNED_DEVID && p.affected[0].devid == 1);
-	CHECK(p.affected[1].ownership == VFIO_RESET_OWNED_DEVID && p.affected[1].devid == 2);
-	CHECK(p.affected[1].has_group_id && p.affected[1].group_id == 11); /* from sysfs */
-	CHECK(!strcmp(p.affected[1].driver, "vfio-pci"));
-	CHECK(p.hot_reset && p.function_reset && !strcmp(p.function_method, "flr"));
-	CHECK(p.n_blockers == 0);
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_cdev_devid_owned_same_group)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 10, "vfio-pci");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.affected[1].ownership == VFIO_RESET_OWNED_IMPLICIT);
-	CHECK(p.affected[1].has_devid && p.affected[1].devid == VFIO_PCI_DEVID_OWNED);
-	CHECK(p.hot_reset && p.n_blockers == 0);
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_cdev_not_owned)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.affected[1].ownership == VFIO_RESET_NOT_OWNED);
-	CHECK(p.affected[1].devid == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED);
-	CHECK(!(p.hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED));
-	CHECK(!p.hot_reset);
-	CHECK(count_blockers(&p, VFIO_RESET_HOT, EINVAL) == 1);
-	CHECK(strstr(blocker_text(&p, VFIO_RESET_HOT), "0000:01:00.1 is not owned"));
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_cdev_foreign_driver)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 11, "nvme");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.affected[1].ownership == VFIO_RESET_NOT_OWNED);
-	CHECK(count_blockers(&p, VFIO_RESET_HOT, EINVAL) == 1);	/* no duplicate */
-	CHECK(strstr(blocker_text(&p, VFIO_RESET_HOT), "bound to nvme"));
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-/* ---- plan: group ---- */
-
-TEST(test_plan_group_held_and_openable)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_plan(d0, VFIO_RESET_PLAN_PROBE_GROUPS, &p, &f.err) == 0);
-	CHECK(!vfio_reset_plan_uses_devid(&p));
-	CHECK(p.affected[0].ownership == VFIO_RESET_GROUP_HELD && p.affected[0].group_id == 10);
-	CHECK(p.affected[1].ownership == VFIO_RESET_GROUP_OPENABLE && p.affected[1].group_id == 11);
-	CHECK(!p.affected[1].has_devid);
-	CHECK(p.hot_reset && p.n_blockers == 0);
-	CHECK(f.fake.open_group_fds == 0);	/* probe closed what it opened */
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_group_not_held_without_probe)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.affected[1].ownership == VFIO_RESET_GROUP_UNAVAILABLE);
-	CHECK(count_blockers(&p, VFIO_RESET_HOT, EINVAL) == 1);
-	CHECK(strstr(blocker_text(&p, VFIO_RESET_HOT), "group 11"));
-	CHECK(!p.hot_reset);
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_group_busy)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	f.fake.busy_groups[f.fake.n_busy_groups++] = 11;
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_plan(d0, VFIO_RESET_PLAN_PROBE_GROUPS, &p, &f.err) == 0);
-	CHECK(p.affected[1].ownership == VFIO_RESET_GROUP_UNAVAILABLE);
-	CHECK(p.affected[1].group_open_err == -EBUSY);
-	CHECK(strstr(blocker_text(&p, VFIO_RESET_HOT), "cannot be opened"));
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_group_same_group_and_foreign)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 12, NULL);	/* .1 unbound: group viable, not in dev_set */
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_plan(d0, VFIO_RESET_PLAN_PROBE_GROUPS, &p, &f.err) == 0);
-	CHECK(!p.affected[1].driver[0] && p.affected[1].driver_known);
-	CHECK(strstr(blocker_text(&p, VFIO_RESET_HOT), "not bound to any driver"));
-	CHECK(!p.hot_reset);
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-
-	fx_slot(&f, 10, 10, "vfio-pci");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.affected[1].ownership == VFIO_RESET_GROUP_HELD);
-	CHECK(p.hot_reset);
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_group_eperm_no_iommu_group)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, -1, "vfio-pci");
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.hot_info_err == -EPERM && count_blockers(&p, VFIO_RESET_HOT, EPERM) == 1);
-	CHECK(!p.hot_reset && p.n_affected == 0);
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-/* ---- plan: HOT_RESET_INFO sizing and errors ---- */
-
-static void fx_wide(struct fx *f, size_t n)
+/* scope 0000:01:00.0 .. 0000:01:00.<n-1>, all in group 10 (after fx_slot(10, 10)) */
+static void fx_widen(struct fx *f, size_t n)
 {
 	static char names[8][16];
 
-	fx_slot(f, 10, 10, "vfio-pci");
 	for (size_t i = 2; i < n; i++) {
 		snprintf(names[i], sizeof(names[i]), "0000:01:00.%zu", i);
 		vfio_fake_add(&f->fake, names[i], "vfio-pci", 10);
@@ -297,21 +151,212 @@ static void fx_wide(struct fx *f, size_t n)
 	}
 }
 
-TEST(test_plan_enospc_retry)
+enum tri { ANY, YES, NO };
+#define OWN(o) ((int)(o) + 1)	/* .own1 = 0: not checked */
+
+struct plan_case {
+	const char *name;
+	int g0, g1;			/* fx_slot() arguments */
+	const char *drv1;
+	void (*setup)(struct fx *);	/* after fx_slot, before open */
+	enum vfio_reset_path path;
+	bool open_peer;			/* also open 0000:01:00.1 on the same path */
+	unsigned int flags;		/* vfio_reset_plan() flags */
+	/* expectations, each checked only where set */
+	int own1;			/* OWN(x): affected[1].ownership == x */
+	enum tri hot_reset, function_reset;
+	bool no_blockers;
+	int hot_info_err;		/* p.hot_info_err == this */
+	int hot_blocker;		/* exactly one hot blocker with this errno */
+	const char *hot_text;		/* in the hot blocker's reason */
+	void (*more)(bool *failed_here_p, const struct fx *f, const struct vfio_reset_plan *p);
+};
+
+static void plan_case_run(bool *failed_here_p, const void *arg)
 {
+	const struct plan_case *c = arg;
 	struct fx f;
 	struct vfio_reset_plan p;
 	struct vfio_reset_dev *d0;
+	int rc = -1;
 
-	fx_wide(&f, 6);
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(f.fake.hot_info_calls == 2);
-	CHECK(p.n_affected == 6 && !strcmp(p.affected[5].bdf, "0000:01:00.5"));
-	CHECK(p.hot_reset);
-	vfio_reset_plan_free(&p);
+	fx_slot(&f, c->g0, c->g1, c->drv1);
+	if (c->setup)
+		c->setup(&f);
+	d0 = fx_open(&f, "0000:01:00.0", c->path);
+	CHECK(d0 != NULL);
+	if (c->open_peer)
+		CHECK(fx_open(&f, "0000:01:00.1", c->path) != NULL);
+	if (d0)
+		rc = vfio_reset_plan(d0, c->flags, &p, &f.err);
+	CHECK(rc == 0);
+	if (rc == 0) {
+		if (c->own1)
+			CHECK(p.n_affected > 1 && (int)p.affected[1].ownership == c->own1 - 1);
+		if (c->hot_reset)
+			CHECK(p.hot_reset == (c->hot_reset == YES));
+		if (c->function_reset)
+			CHECK(p.function_reset == (c->function_reset == YES));
+		if (c->no_blockers)
+			CHECK(p.n_blockers == 0);
+		if (c->hot_info_err)
+			CHECK(p.hot_info_err == c->hot_info_err);
+		if (c->hot_blocker)
+			CHECK(count_blockers(&p, VFIO_RESET_HOT, c->hot_blocker) == 1);
+		if (c->hot_text)
+			CHECK(strstr(blocker_text(&p, VFIO_RESET_HOT), c->hot_text));
+		if (c->more)
+			c->more(failed_here_p, &f, &p);
+		vfio_reset_plan_free(&p);
+	}
 	fx_done(&f);
 }
+
+#define MORE(name) \
+	static void name(bool *failed_here_p, const struct fx *f, const struct vfio_reset_plan *p)
+
+MORE(more_all_opened_devid)
+{
+	(void)f;
+	CHECK(vfio_reset_plan_uses_devid(p));
+	CHECK(p->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
+	CHECK(p->n_affected == 2);
+	CHECK(p->affected[0].ownership == VFIO_RESET_OWNED_DEVID && p->affected[0].devid == 1);
+	CHECK(p->affected[1].devid == 2);
+	CHECK(p->affected[1].has_group_id && p->affected[1].group_id == 11); /* from sysfs */
+	CHECK(!strcmp(p->affected[1].driver, "vfio-pci"));
+	CHECK(!strcmp(p->function_method, "flr"));
+}
+
+MORE(more_devid_owned_same_group)
+{
+	(void)f;
+	CHECK(p->affected[1].has_devid && p->affected[1].devid == VFIO_PCI_DEVID_OWNED);
+}
+
+MORE(more_not_owned)
+{
+	(void)f;
+	CHECK(p->affected[1].devid == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED);
+	CHECK(!(p->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED));
+}
+
+MORE(more_held_and_openable)
+{
+	CHECK(!vfio_reset_plan_uses_devid(p));
+	CHECK(p->affected[0].ownership == VFIO_RESET_GROUP_HELD && p->affected[0].group_id == 10);
+	CHECK(p->affected[1].group_id == 11);
+	CHECK(!p->affected[1].has_devid);
+	CHECK(f->fake.open_group_fds == 0);	/* probe closed what it opened */
+}
+
+MORE(more_group_busy)
+{
+	(void)f;
+	CHECK(p->affected[1].group_open_err == -EBUSY);
+}
+
+MORE(more_unbound)
+{
+	(void)f;
+	CHECK(!p->affected[1].driver[0] && p->affected[1].driver_known);
+}
+
+MORE(more_no_affected)
+{
+	(void)f;
+	CHECK(p->n_affected == 0);
+}
+
+MORE(more_enospc_retry)
+{
+	CHECK(f->fake.hot_info_calls == 2);
+	CHECK(p->n_affected == 6 && !strcmp(p->affected[5].bdf, "0000:01:00.5"));
+}
+
+MORE(more_no_function_reset)
+{
+	(void)f;
+	CHECK(count_blockers(p, VFIO_RESET_FUNCTION, EINVAL) == 1);
+	CHECK(strstr(blocker_text(p, VFIO_RESET_FUNCTION), "reset_method: none"));
+}
+
+MORE(more_without_sysfs)
+{
+	(void)f;
+	CHECK(!p->methods_known);
+	CHECK(!p->affected[0].driver_known && !p->affected[0].has_group_id);
+}
+
+static void busy_group_11(struct fx *f)
+{
+	f->fake.busy_groups[f->fake.n_busy_groups++] = 11;
+}
+
+static void widen_6(struct fx *f)
+{
+	fx_widen(f, 6);
+}
+
+static void no_slot_no_method(struct fx *f)
+{
+	f->fake.devs[0].scope[0] = NULL;		/* no slot/bus reset */
+	f->fake.devs[0].info_flags = VFIO_DEVICE_FLAGS_PCI;
+	f->fake.devs[0].reset_method = "";
+}
+
+static void no_sysfs(struct fx *f)
+{
+	f->fake.devs[0].no_sysfs = true;
+	f->fake.devs[1].no_sysfs = true;
+}
+
+#define CDEV VFIO_RESET_PATH_CDEV
+#define GROUP VFIO_RESET_PATH_GROUP
+#define PROBE VFIO_RESET_PLAN_PROBE_GROUPS
+
+static const struct plan_case plan_cases[] = {
+	/* cdev */
+	{ "test_plan_cdev_all_opened_devid", 10, 11, "vfio-pci", .path = CDEV, .open_peer = true,
+	  .own1 = OWN(VFIO_RESET_OWNED_DEVID), .hot_reset = YES, .function_reset = YES,
+	  .no_blockers = true, .more = more_all_opened_devid },
+	{ "test_plan_cdev_devid_owned_same_group", 10, 10, "vfio-pci", .path = CDEV,
+	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .no_blockers = true,
+	  .more = more_devid_owned_same_group },
+	{ "test_plan_cdev_not_owned", 10, 11, "vfio-pci", .path = CDEV,
+	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_reset = NO, .hot_blocker = EINVAL,
+	  .hot_text = "0000:01:00.1 is not owned", .more = more_not_owned },
+	{ "test_plan_cdev_foreign_driver", 10, 11, "nvme", .path = CDEV,
+	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_blocker = EINVAL,	/* no duplicate */
+	  .hot_text = "bound to nvme" },
+	/* group */
+	{ "test_plan_group_held_and_openable", 10, 11, "vfio-pci", .path = GROUP, .flags = PROBE,
+	  .own1 = OWN(VFIO_RESET_GROUP_OPENABLE), .hot_reset = YES, .no_blockers = true,
+	  .more = more_held_and_openable },
+	{ "test_plan_group_not_held_without_probe", 10, 11, "vfio-pci", .path = GROUP,
+	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_reset = NO, .hot_blocker = EINVAL,
+	  .hot_text = "group 11" },
+	{ "test_plan_group_busy", 10, 11, "vfio-pci", busy_group_11, GROUP, .flags = PROBE,
+	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_text = "cannot be opened",
+	  .more = more_group_busy },
+	/* .1 unbound: group viable, not in dev_set */
+	{ "test_plan_group_foreign_unbound", 10, 12, NULL, .path = GROUP, .flags = PROBE,
+	  .hot_reset = NO, .hot_text = "not bound to any driver", .more = more_unbound },
+	{ "test_plan_group_same_group", 10, 10, "vfio-pci", .path = GROUP,
+	  .own1 = OWN(VFIO_RESET_GROUP_HELD), .hot_reset = YES },
+	{ "test_plan_group_eperm_no_iommu_group", 10, -1, "vfio-pci", .path = GROUP,
+	  .hot_reset = NO, .hot_info_err = -EPERM, .hot_blocker = EPERM,
+	  .more = more_no_affected },
+	/* HOT_RESET_INFO sizing and errors */
+	{ "test_plan_enospc_retry", 10, 10, "vfio-pci", widen_6, CDEV,
+	  .hot_reset = YES, .more = more_enospc_retry },
+	{ "test_plan_enodev_and_no_function_reset", 10, 11, "vfio-pci", no_slot_no_method, CDEV,
+	  .function_reset = NO, .hot_info_err = -ENODEV, .hot_blocker = ENODEV,
+	  .more = more_no_function_reset },
+	{ "test_plan_device_without_sysfs", 10, 10, "vfio-pci", no_sysfs, CDEV,
+	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .function_reset = YES,
+	  .more = more_without_sysfs },
+};
 
 TEST(test_plan_enospc_overreport_and_churn)
 {
@@ -319,7 +364,8 @@ TEST(test_plan_enospc_overreport_and_churn)
 	struct vfio_reset_plan p;
 	struct vfio_reset_dev *d0;
 
-	fx_wide(&f, 6);
+	fx_slot(&f, 10, 10, "vfio-pci");
+	fx_widen(&f, 6);
 	f.fake.devs[0].enospc_grow = 3;		/* kernel said 9, then gives 6 */
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
 	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
@@ -331,45 +377,6 @@ TEST(test_plan_enospc_overreport_and_churn)
 	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
 	CHECK(p.hot_info_err == -EAGAIN && f.fake.hot_info_calls == 4);
 	CHECK(!p.hot_reset && count_blockers(&p, VFIO_RESET_HOT, EAGAIN) == 1);
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_enodev_and_no_function_reset)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	f.fake.devs[0].scope[0] = NULL;		/* no slot/bus reset */
-	f.fake.devs[0].info_flags = VFIO_DEVICE_FLAGS_PCI;
-	f.fake.devs[0].reset_method = "";
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.hot_info_err == -ENODEV && count_blockers(&p, VFIO_RESET_HOT, ENODEV) == 1);
-	CHECK(!p.function_reset && count_blockers(&p, VFIO_RESET_FUNCTION, EINVAL) == 1);
-	CHECK(strstr(blocker_text(&p, VFIO_RESET_FUNCTION), "reset_method: none"));
-	vfio_reset_plan_free(&p);
-	fx_done(&f);
-}
-
-TEST(test_plan_device_without_sysfs)
-{
-	struct fx f;
-	struct vfio_reset_plan p;
-	struct vfio_reset_dev *d0;
-
-	fx_slot(&f, 10, 10, "vfio-pci");
-	f.fake.devs[0].no_sysfs = true;
-	f.fake.devs[1].no_sysfs = true;
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(d0 != NULL);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(!p.methods_known && p.function_reset);
-	CHECK(!p.affected[0].driver_known && !p.affected[0].has_group_id);
-	CHECK(p.affected[1].ownership == VFIO_RESET_OWNED_IMPLICIT);
-	CHECK(p.hot_reset);
 	vfio_reset_plan_free(&p);
 	fx_done(&f);
 }
@@ -656,93 +663,154 @@ static void cli_free(struct cli_run *r)
 	free(r->err);
 }
 
-#define CLI_EXPECT(fake, line, code, stream, text) do {			\
-	struct cli_run r_ = cli(fake, line);				\
-	CHECK(r_.rc == (code));						\
-	CHECK(strstr(r_.stream, text) != NULL);				\
-	if (r_.rc != (code) || !strstr(r_.stream, text))		\
-		fprintf(stderr, "  [%s] rc=%d out=<%s> err=<%s>\n", line, \
-			r_.rc, r_.out, r_.err);				\
-	cli_free(&r_);							\
-} while (0)
+/* one CLI invocation and what it must give: exit code and a fragment of out or err */
+struct cli_case {
+	const char *line;
+	int code;
+	const char *out, *err;			/* fragment expected in stdout / stderr */
+	void (*before)(struct vfio_fake *);	/* state change before this row, kept */
+};
 
-TEST(test_cli_usage)
+static void cli_expect(bool *failed_here_p, struct vfio_fake *fake, const struct cli_case *c)
 {
+	struct cli_run r;
+	const char *s;
+
+	if (c->before)
+		c->before(fake);
+	r = cli(fake, c->line);
+	s = c->err ? r.err : r.out;
+	CHECK(r.rc == c->code);
+	CHECK(strstr(s, c->err ? c->err : c->out) != NULL);
+	if (r.rc != c->code || !strstr(s, c->err ? c->err : c->out))
+		fprintf(stderr, "  [%s] rc=%d out=<%s> err=<%s>\n", c->line, r.rc, r.out, r.err);
+	cli_free(&r);
+}
+
+/* a fresh two-function slot (.1 bound to drv1), then each row in order */
+struct cli_suite {
+	const char *name;
+	const char *drv1;
+	const struct cli_case *cases;
+	size_t n;
+	void (*after)(bool *failed_here_p, const struct vfio_fake *fake);
+};
+
+static void cli_suite_run(bool *failed_here_p, const void *arg)
+{
+	const struct cli_suite *s = arg;
 	struct fx f;
 
-	fx_slot(&f, 10, 11, "vfio-pci");
-	CLI_EXPECT(&f.fake, "", EXIT_VR_USAGE, err, "missing command");
-	CLI_EXPECT(&f.fake, "frobnicate 0000:01:00.0", EXIT_VR_USAGE, err, "unknown command");
-	CLI_EXPECT(&f.fake, "plan --bogus 0000:01:00.0", EXIT_VR_USAGE, err, "unknown option");
-	CLI_EXPECT(&f.fake, "plan", EXIT_VR_USAGE, err, "needs at least one BDF");
-	CLI_EXPECT(&f.fake, "plan 1:2:3", EXIT_VR_USAGE, err, "not a PCI address");
-	CLI_EXPECT(&f.fake, "reset 0000:01:00.0 0000:01:00.1", EXIT_VR_USAGE, err, "exactly one");
-	CLI_EXPECT(&f.fake, "watch --count 0 0000:01:00.0", EXIT_VR_USAGE, err, "invalid --count");
-	CLI_EXPECT(&f.fake, "watch --count", EXIT_VR_USAGE, err, "needs a number");
-	CLI_EXPECT(&f.fake, "reset --json 0000:01:00.0", EXIT_VR_USAGE, err, "--json only");
-	CLI_EXPECT(&f.fake, "plan --count 2 0000:01:00.0", EXIT_VR_USAGE, err, "--count only");
-	CLI_EXPECT(&f.fake, "--cdev --group plan 0000:01:00.0", EXIT_VR_USAGE, err, "exclusive");
-	CLI_EXPECT(&f.fake, "--help", EXIT_VR_OK, out, "exit codes");
-	CLI_EXPECT(&f.fake, "plan -h", EXIT_VR_OK, out, "examples");
+	fx_slot(&f, 10, 11, s->drv1);
+	for (size_t i = 0; i < s->n; i++)
+		cli_expect(failed_here_p, &f.fake, &s->cases[i]);
+	if (s->after)
+		s->after(failed_here_p, &f.fake);
 	fx_done(&f);
 }
 
-TEST(test_cli_device_errors)
-{
-	struct fx f;
+static const struct cli_case cli_usage[] = {
+	{ "", EXIT_VR_USAGE, .err = "missing command" },
+	{ "frobnicate 0000:01:00.0", EXIT_VR_USAGE, .err = "unknown command" },
+	{ "plan --bogus 0000:01:00.0", EXIT_VR_USAGE, .err = "unknown option" },
+	{ "plan", EXIT_VR_USAGE, .err = "needs at least one BDF" },
+	{ "plan 1:2:3", EXIT_VR_USAGE, .err = "not a PCI address" },
+	{ "reset 0000:01:00.0 0000:01:00.1", EXIT_VR_USAGE, .err = "exactly one" },
+	{ "watch --count 0 0000:01:00.0", EXIT_VR_USAGE, .err = "invalid --count" },
+	{ "watch --count", EXIT_VR_USAGE, .err = "needs a number" },
+	{ "reset --json 0000:01:00.0", EXIT_VR_USAGE, .err = "--json only" },
+	{ "plan --count 2 0000:01:00.0", EXIT_VR_USAGE, .err = "--count only" },
+	{ "--cdev --group plan 0000:01:00.0", EXIT_VR_USAGE, .err = "exclusive" },
+	{ "--help", EXIT_VR_OK, .out = "exit codes" },
+	{ "plan -h", EXIT_VR_OK, .out = "examples" },
+};
 
-	fx_slot(&f, 10, 11, "nvme");
-	CLI_EXPECT(&f.fake, "reset 0000:09:00.0", EXIT_VR_UNUSABLE, err,
-		   "vfio-reset: 0000:09:00.0: no such PCI device");
-	CLI_EXPECT(&f.fake, "plan 01:00.1", EXIT_VR_UNUSABLE, err,
-		   "vfio-reset: 0000:01:00.1: bound to nvme, not vfio-pci");
-	f.fake.devs[1].iommu_group = 10;
-	CLI_EXPECT(&f.fake, "--group plan 0000:01:00.0", EXIT_VR_UNUSABLE, err, "not viable");
-	f.fake.no_dev_iommu = true;
-	CLI_EXPECT(&f.fake, "--cdev plan 0000:01:00.0", EXIT_VR_UNUSABLE, err, "/dev/iommu");
-	fx_done(&f);
+static void fn1_in_group_10(struct vfio_fake *fake)
+{
+	fake->devs[1].iommu_group = 10;
 }
 
-TEST(test_cli_plan_and_resets)
+static void no_dev_iommu(struct vfio_fake *fake)
 {
-	struct fx f;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	CLI_EXPECT(&f.fake, "plan 0000:01:00.0 0000:01:00.1", EXIT_VR_OK, out,
-		   "    DEVICE       GROUP DEVID OWNERSHIP DRIVER\n"
-		   "    0000:01:00.0 10    1     owned     vfio-pci\n");
-	CLI_EXPECT(&f.fake, "plan 0000:01:00.0", EXIT_VR_OK, out, "not-owned");
-	CLI_EXPECT(&f.fake, "plan 0000:01:00.0", EXIT_VR_OK, out, "blocker hot-reset: EINVAL");
-	CLI_EXPECT(&f.fake, "--cdev plan --json 0000:01:00.0", EXIT_VR_OK, out,
-		   "\"uses_devid\":true");
-	CLI_EXPECT(&f.fake, "--cdev plan --json 0000:01:00.0", EXIT_VR_OK, out, "\"devid\":-1");
-	CLI_EXPECT(&f.fake, "--group plan --json 0000:01:00.0", EXIT_VR_OK, out,
-		   "\"ownership\":\"group-openable\"");
-	CLI_EXPECT(&f.fake, "reset 0000:01:00.0", EXIT_VR_OK, out, "function reset ok");
-	f.fake.devs[0].reset_err = -EIO;
-	CLI_EXPECT(&f.fake, "reset 0000:01:00.0", EXIT_VR_FAILED, err,
-		   "vfio-reset: 0000:01:00.0: VFIO_DEVICE_RESET failed");
-	CLI_EXPECT(&f.fake, "--group hot-reset 0000:01:00.0", EXIT_VR_OK, out, "2 group fd(s)");
-	CLI_EXPECT(&f.fake, "--cdev hot-reset 0000:01:00.0 0000:01:00.1", EXIT_VR_OK, out,
-		   "hot reset ok");
-	CLI_EXPECT(&f.fake, "--cdev hot-reset 0000:01:00.0", EXIT_VR_FAILED, err, "not owned");
-	fx_done(&f);
+	fake->no_dev_iommu = true;
 }
 
-TEST(test_cli_watch)
-{
-	struct fx f;
+static const struct cli_case cli_device_errors[] = {	/* .1 bound to nvme */
+	{ "reset 0000:09:00.0", EXIT_VR_UNUSABLE,
+	  .err = "vfio-reset: 0000:09:00.0: no such PCI device" },
+	{ "plan 01:00.1", EXIT_VR_UNUSABLE,
+	  .err = "vfio-reset: 0000:01:00.1: bound to nvme, not vfio-pci" },
+	{ "--group plan 0000:01:00.0", EXIT_VR_UNUSABLE, .err = "not viable", .before = fn1_in_group_10 },
+	{ "--cdev plan 0000:01:00.0", EXIT_VR_UNUSABLE, .err = "/dev/iommu", .before = no_dev_iommu },
+};
 
-	fx_slot(&f, 10, 11, "vfio-pci");
-	CLI_EXPECT(&f.fake, "watch --count 1 0000:01:00.0", EXIT_VR_OK, out,
-		   "Z 0000:01:00.0 error (x1)");
-	CLI_EXPECT(&f.fake, "watch --count=1 0000:01:00.0", EXIT_VR_OK, err,
-		   "no reset-completed notification");
-	f.fake.devs[0].conventional = true;
-	CLI_EXPECT(&f.fake, "watch --count 1 0000:01:00.0", EXIT_VR_FAILED, err,
-		   "nothing to watch");
-	fx_done(&f);
+static void fn0_reset_eio(struct vfio_fake *fake)
+{
+	fake->devs[0].reset_err = -EIO;
 }
+
+static const struct cli_case cli_plan_and_resets[] = {
+	{ "plan 0000:01:00.0 0000:01:00.1", EXIT_VR_OK,
+	  .out = "    DEVICE       GROUP DEVID OWNERSHIP DRIVER\n"
+	  "    0000:01:00.0 10    1     owned     vfio-pci\n" },
+	{ "plan 0000:01:00.0", EXIT_VR_OK, .out = "not-owned" },
+	{ "plan 0000:01:00.0", EXIT_VR_OK, .out = "blocker hot-reset: EINVAL" },
+	{ "--cdev plan --json 0000:01:00.0", EXIT_VR_OK, .out = "\"uses_devid\":true" },
+	{ "--cdev plan --json 0000:01:00.0", EXIT_VR_OK, .out = "\"devid\":-1" },
+	{ "--group plan --json 0000:01:00.0", EXIT_VR_OK,
+	  .out = "\"ownership\":\"group-openable\"" },
+	{ "reset 0000:01:00.0", EXIT_VR_OK, .out = "function reset ok" },
+	{ "reset 0000:01:00.0", EXIT_VR_FAILED,
+	  .err = "vfio-reset: 0000:01:00.0: VFIO_DEVICE_RESET failed", .before = fn0_reset_eio },
+	{ "--group hot-reset 0000:01:00.0", EXIT_VR_OK, .out = "2 group fd(s)" },
+	{ "--cdev hot-reset 0000:01:00.0 0000:01:00.1", EXIT_VR_OK, .out = "hot reset ok" },
+	{ "--cdev hot-reset 0000:01:00.0", EXIT_VR_FAILED, .err = "not owned" },
+};
+
+static void fn0_conventional(struct vfio_fake *fake)
+{
+	fake->devs[0].conventional = true;
+}
+
+static const struct cli_case cli_watch[] = {
+	{ "watch --count 1 0000:01:00.0", EXIT_VR_OK, .out = "Z 0000:01:00.0 error (x1)" },
+	{ "watch --count=1 0000:01:00.0", EXIT_VR_OK, .err = "no reset-completed notification" },
+	{ "watch --count 1 0000:01:00.0", EXIT_VR_FAILED, .err = "nothing to watch",
+	  .before = fn0_conventional },
+};
+
+static const struct cli_case cli_repeat_usage[] = {
+	{ "reset --repeat 0 0000:01:00.0", EXIT_VR_USAGE, .err = "invalid --repeat '0'" },
+	{ "reset --repeat -2 0000:01:00.0", EXIT_VR_USAGE, .err = "invalid --repeat '-2'" },
+	{ "reset --repeat abc 0000:01:00.0", EXIT_VR_USAGE, .err = "invalid --repeat 'abc'" },
+	{ "reset --repeat=3x 0000:01:00.0", EXIT_VR_USAGE, .err = "invalid --repeat '3x'" },
+	{ "reset --repeat= 0000:01:00.0", EXIT_VR_USAGE, .err = "invalid --repeat ''" },
+	{ "hot-reset --repeat 100001 0000:01:00.0", EXIT_VR_USAGE, .err = "invalid --repeat" },
+	{ "hot-reset --repeat 99999999999999999999 0000:01:00.0", EXIT_VR_USAGE,
+	  .err = "invalid --repeat" },
+	{ "reset 0000:01:00.0 --repeat", EXIT_VR_USAGE, .err = "--repeat needs a number" },
+	{ "reset --repeats 2 0000:01:00.0", EXIT_VR_USAGE, .err = "unknown option '--repeats'" },
+	{ "plan --repeat 2 0000:01:00.0", EXIT_VR_USAGE,
+	  .err = "--repeat only applies to reset and hot-reset" },
+	{ "watch --repeat 2 0000:01:00.0", EXIT_VR_USAGE, .err = "--repeat only applies" },
+	{ "reset --count 2 0000:01:00.0", EXIT_VR_USAGE, .err = "--count only applies to watch" },
+	{ "--help", EXIT_VR_OK, .out = "reset --repeat 20 " },
+};
+
+static void no_reset_done(bool *failed_here_p, const struct vfio_fake *fake)
+{
+	CHECK(fake->reset_calls == 0 && fake->hot_reset_calls == 0);
+}
+
+#define CASES(a) (a), sizeof(a) / sizeof((a)[0])
+
+static const struct cli_suite cli_suites[] = {
+	{ "test_cli_usage", "vfio-pci", CASES(cli_usage), NULL },
+	{ "test_cli_device_errors", "nvme", CASES(cli_device_errors), NULL },
+	{ "test_cli_plan_and_resets", "vfio-pci", CASES(cli_plan_and_resets), NULL },
+	{ "test_cli_watch", "vfio-pci", CASES(cli_watch), NULL },
+	{ "test_cli_repeat_usage", "vfio-pci", CASES(cli_repeat_usage), no_reset_done },
+};
 
 TEST(test_cli_watch_reset_done)
 {
@@ -779,40 +847,6 @@ TEST(test_cli_watch_reset_done)
 	fx_done(&f);
 }
 
-TEST(test_cli_repeat_usage)
-{
-	struct fx f;
-
-	fx_slot(&f, 10, 11, "vfio-pci");
-	CLI_EXPECT(&f.fake, "reset --repeat 0 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "invalid --repeat '0'");
-	CLI_EXPECT(&f.fake, "reset --repeat -2 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "invalid --repeat '-2'");
-	CLI_EXPECT(&f.fake, "reset --repeat abc 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "invalid --repeat 'abc'");
-	CLI_EXPECT(&f.fake, "reset --repeat=3x 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "invalid --repeat '3x'");
-	CLI_EXPECT(&f.fake, "reset --repeat= 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "invalid --repeat ''");
-	CLI_EXPECT(&f.fake, "hot-reset --repeat 100001 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "invalid --repeat");
-	CLI_EXPECT(&f.fake, "hot-reset --repeat 99999999999999999999 0000:01:00.0",
-		   EXIT_VR_USAGE, err, "invalid --repeat");
-	CLI_EXPECT(&f.fake, "reset 0000:01:00.0 --repeat", EXIT_VR_USAGE, err,
-		   "--repeat needs a number");
-	CLI_EXPECT(&f.fake, "reset --repeats 2 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "unknown option '--repeats'");
-	CLI_EXPECT(&f.fake, "plan --repeat 2 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "--repeat only applies to reset and hot-reset");
-	CLI_EXPECT(&f.fake, "watch --repeat 2 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "--repeat only applies");
-	CLI_EXPECT(&f.fake, "reset --count 2 0000:01:00.0", EXIT_VR_USAGE, err,
-		   "--count only applies to watch");
-	CLI_EXPECT(&f.fake, "--help", EXIT_VR_OK, out, "reset --repeat 20 ");
-	CHECK(f.fake.reset_calls == 0 && f.fake.hot_reset_calls == 0);
-	fx_done(&f);
-}
-
 static void summary_of(uint64_t *ns, size_t n, char *buf, size_t len)
 {
 	FILE *m = fmemopen(buf, len, "w");
@@ -823,17 +857,22 @@ static void summary_of(uint64_t *ns, size_t n, char *buf, size_t len)
 
 TEST(test_cli_latency_summary)
 {
+	struct { uint64_t ns[4]; size_t n; const char *want; } cases[] = {
+		{ { 3000000, 1000000, 2500000, 1500000 }, 4,
+		  "0000:01:00.0: reset x4: median 2.000 ms, min 1.000 ms, max 3.000 ms\n" },
+		{ { 5000000, 1234567, 3000499 }, 3,
+		  "0000:01:00.0: reset x3: median 3.000 ms, min 1.235 ms, max 5.000 ms\n" },
+		{ { 42 }, 1,
+		  "0000:01:00.0: reset x1: median 0.000 ms, min 0.000 ms, max 0.000 ms\n" },
+	};
 	char buf[256];
-	uint64_t even[] = { 3000000, 1000000, 2500000, 1500000 };
-	uint64_t odd[] = { 5000000, 1234567, 3000499 };
-	uint64_t one[] = { 42 };
 
-	summary_of(even, 4, buf, sizeof(buf));
-	CHECK(!strcmp(buf, "0000:01:00.0: reset x4: median 2.000 ms, min 1.000 ms, max 3.000 ms\n"));
-	summary_of(odd, 3, buf, sizeof(buf));
-	CHECK(!strcmp(buf, "0000:01:00.0: reset x3: median 3.000 ms, min 1.235 ms, max 5.000 ms\n"));
-	summary_of(one, 1, buf, sizeof(buf));
-	CHECK(!strcmp(buf, "0000:01:00.0: reset x1: median 0.000 ms, min 0.000 ms, max 0.000 ms\n"));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		summary_of(cases[i].ns, cases[i].n, buf, sizeof(buf));
+		CHECK(!strcmp(buf, cases[i].want));
+		if (strcmp(buf, cases[i].want))
+			fprintf(stderr, "  x%zu: <%s>\n", cases[i].n, buf);
+	}
 }
 
 /* check "N run lines, then the summary" and that the summary matches them */
@@ -921,19 +960,7 @@ int main(void)
 	static const struct { const char *name; void (*fn)(bool *); } tests[] = {
 #define T(x) { #x, x }
 		T(test_parse_bdf),
-		T(test_plan_cdev_all_opened_devid),
-		T(test_plan_cdev_devid_owned_same_group),
-		T(test_plan_cdev_not_owned),
-		T(test_plan_cdev_foreign_driver),
-		T(test_plan_group_held_and_openable),
-		T(test_plan_group_not_held_without_probe),
-		T(test_plan_group_busy),
-		T(test_plan_group_same_group_and_foreign),
-		T(test_plan_group_eperm_no_iommu_group),
-		T(test_plan_enospc_retry),
 		T(test_plan_enospc_overreport_and_churn),
-		T(test_plan_enodev_and_no_function_reset),
-		T(test_plan_device_without_sysfs),
 		T(test_plan_info_errors),
 		T(test_open_errors),
 		T(test_function_reset),
@@ -944,19 +971,18 @@ int main(void)
 		T(test_reset_done_probe_supported),
 		T(test_reset_done_probe_unsupported),
 		T(test_reset_done_subscription),
-		T(test_cli_usage),
-		T(test_cli_device_errors),
-		T(test_cli_plan_and_resets),
-		T(test_cli_watch),
 		T(test_cli_watch_reset_done),
-		T(test_cli_repeat_usage),
 		T(test_cli_latency_summary),
 		T(test_cli_repeat_summary),
 #undef T
 	};
 
+	for (size_t i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++)
+		run_row(plan_cases[i].name, plan_case_run, &plan_cases[i]);
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		run(tests[i].name, tests[i].fn);
+	for (size_t i = 0; i < sizeof(cli_suites) / sizeof(cli_suites[0]); i++)
+		run_row(cli_suites[i].name, cli_suite_run, &cli_suites[i]);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
