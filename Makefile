@@ -5,7 +5,7 @@
 # copied, never modified).
 
 SHELL := /bin/bash
-export KSRC
+export KSRC TESTS VM_TIMEOUT
 
 S := scripts
 
@@ -40,7 +40,7 @@ initramfs: selftests tools
 	@bash $(S)/initramfs.sh
 
 run: kernel initramfs
-	@bash $(S)/run-vm.sh check
+	@bash $(S)/run.sh
 
 shell: kernel initramfs
 	@bash $(S)/run-vm.sh shell
@@ -72,6 +72,7 @@ help:
 	@echo 'make clean       remove build/ except the extracted base and the kernel objects'
 	@echo 'make distclean   remove build/ entirely'
 	@echo 'Variables: KSRC=/path/to/linux  VM_TIMEOUT=seconds  JOBS=n'
+	@echo '           TESTS="vfio_smoke_test ..." (make run: only those test binaries)'
 
 clean:
 	rm -rf build/results build/initramfs build/initramfs.cpio build/selftests \

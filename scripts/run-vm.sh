@@ -8,6 +8,7 @@
 # TCG only (KVM does not work on these machines).  The guest reaches QEMU's
 # HMP monitor through a virtio-serial port named qemu-monitor: a unix socket
 # serves the monitor and a second chardev of the same QEMU connects to it.
+# TESTS="vfio_smoke_test ..." runs only those test binaries.
 # Exit status: 0 guest finished, 124 timeout, other: QEMU failed.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -38,7 +39,7 @@ args=(
 	-chardev "socket,id=hmp_guest,path=$run/hmp.sock"
 	-device virtserialport,bus=vser.0,chardev=hmp_guest,name=qemu-monitor
 	-kernel "$KERNEL" -initrd "$INITRD"
-	-append "console=ttyS0 panic=-1 rdinit=/init vfio.mode=$mode"
+	-append "console=ttyS0 panic=-1 rdinit=/init vfio.mode=$mode${TESTS:+ vfio.tests=$(echo "$TESTS" | tr ' ' ,)}"
 )
 
 case $mode in
