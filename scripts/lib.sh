@@ -92,3 +92,26 @@ stamp_ok() {
 install_headers() {
 	make -s -C "$TREE" O="$BUILD/hdr" headers_install INSTALL_HDR_PATH="$BUILD/headers" >/dev/null
 }
+
+# vm_and_verdict [START]: the VM phase (all test binaries, or TESTS), then
+# the verdict, whose exit status is returned.  START (epoch seconds) adds a
+# "total" line to the timing table.
+vm_and_verdict() {
+	local status qemu
+	phase "VM: boot + kselftests${TESTS:+ ($TESTS)}"
+	set +e
+	bash "$TOP/scripts/run-vm.sh" check
+	status=$?
+	set -e
+	case $status in
+	0) qemu=ok ;;
+	124) qemu=timeout ;;
+	*) qemu="exit status $status" ;;
+	esac
+	phase_end
+	if [ -n "${1:-}" ]; then
+		printf 'total\t%s\n' $(($(date +%s) - $1)) >>"$TIMINGS"
+	fi
+	python3 "$TOP/scripts/verdict.py" "$RESULTS" "$qemu" \
+		"$(kernel_version "$TREE")" "$(series_list | wc -l)"
+}

@@ -27,9 +27,7 @@ else
 	run_phase "deps" bash "$TOP/scripts/deps.sh"
 fi
 bash "$TOP/scripts/tree.sh"
-base_version=$(kernel_version "$TREE")
-npatches=$(series_list | wc -l)
-say "base: Linux $base_version ($(git -C "$TREE" log -1 --format=%s base)) + $npatches patches"
+say "base: Linux $(kernel_version "$TREE") ($(git -C "$TREE" log -1 --format=%s base)) + $(series_list | wc -l) patches"
 
 if [ "$job" = check ]; then
 	run_phase "host tests (harness, shellcheck, tools/vfio-reset)" bash "$TOP/scripts/host-tests.sh"
@@ -44,13 +42,4 @@ run_phase "kselftests build" bash "$TOP/scripts/build-selftests.sh"
 run_phase "tools/vfio-reset (static, for the guest)" bash "$TOP/scripts/build-tools.sh"
 run_phase "initramfs" bash "$TOP/scripts/initramfs.sh"
 
-phase "VM: boot + kselftests"
-set +e
-bash "$TOP/scripts/run-vm.sh" check
-vm_status=$?
-set -e
-case $vm_status in 0) qemu=ok ;; 124) qemu=timeout ;; *) qemu="exit status $vm_status" ;; esac
-phase_end
-printf 'total\t%s\n' $(($(date +%s) - total_start)) >>"$TIMINGS"
-
-python3 "$TOP/scripts/verdict.py" "$RESULTS" "$qemu" "$base_version" "$npatches"
+vm_and_verdict "$total_start"
