@@ -1,16 +1,21 @@
 #!/bin/bash
-# A/B evidence: the same kselftests, initramfs and config on the base
-# kernel (build/ab/linux: the base commit, none of the series' kernel
-# changes) and on the series kernel, then ab.py's table of which cases pass
-# on each and the reset latencies.  build/ab/ mirrors build/'s layout so
-# the base build shares ccache entries with the series build.
+# A/B evidence for one queue: the same kselftests and initramfs on the
+# queue's base kernel (build/QUEUE/ab/linux: the base commit, none of the
+# series' kernel changes) and on its series kernel, then ab.py's table of
+# which cases pass on each and the reset latencies.
+#
+#   ab.sh QUEUE [--qemu PATH]
 set -eu
 . "$(dirname "$0")/lib.sh"
+use_queue "${1:-}"
+shift
+qemu=
+[ "${1:-}" = --qemu ] && qemu=${2:-}
 need_tree
 
-AB=$BUILD/ab
-phase "A/B: base kernel build"
-if [ -d "$AB/linux/.git" ] || [ -f "$AB/linux/.git" ]; then
+AB=$QBUILD/ab
+phase "A/B ($QUEUE): base kernel build"
+if [ -e "$AB/linux/.git" ]; then
 	git -C "$AB/linux" checkout -q --detach "$(base_commit)"
 else
 	rm -rf "$AB/linux"
@@ -18,16 +23,15 @@ else
 	git -C "$TREE" worktree prune
 	git -C "$TREE" worktree add -q --detach "$AB/linux" "$(base_commit)"
 fi
-TREE=$AB/linux KBUILD=$AB/kbuild STAMP_CHECK=no bash "$TOP/scripts/build-kernel.sh"
+bash "$TOP/scripts/build-kernel.sh" "$QUEUE" "$AB/linux" "$AB/kbuild"
 phase_end
 
 for side in base series; do
-	phase "A/B: VM run on the $side kernel"
+	phase "A/B ($QUEUE): VM run on the $side kernel"
 	kernel=$KBUILD/arch/x86/boot/bzImage
 	[ "$side" = base ] && kernel=$AB/kbuild/arch/x86/boot/bzImage
-	mkdir -p "$AB/$side"
 	set +e
-	KERNEL=$kernel RESULTS=$AB/$side bash "$TOP/scripts/run-vm.sh" check >/dev/null
+	bash "$TOP/scripts/run-vm.sh" check "$kernel" --results "$AB/$side" --qemu "$qemu" >/dev/null
 	set -e
 	phase_end
 done
@@ -36,5 +40,5 @@ python3 "$TOP/scripts/ab.py" "$AB/base/console.log" "$AB/series/console.log" >"$
 status=$?
 set -e
 cat "$AB/ab.txt"
-say "A/B table: $AB/ab.txt; consoles: $AB/base/console.log, $AB/series/console.log"
+say "A/B table ($QUEUE): $AB/ab.txt; consoles: $AB/base/console.log, $AB/series/console.log"
 exit "$status"

@@ -1,12 +1,18 @@
 #!/bin/bash
-# Prepare the base kernel as a git repository with a single commit and print
-# its path.  The base is Debian's linux-source-6.12 (extracted once per
-# package version into build/base/), or the tree named by KSRC=.
+# Prepare the base kernel of a queue as a git repository with a single
+# commit and print its path.
 #
-# KSRC is never modified: a git KSRC is cloned (its HEAD becomes the base
-# commit), any other tree is copied.
+#   base.sh QUEUE [KSRC]
+#
+# The base is the Debian linux-source package patches/QUEUE/base names,
+# downloaded (apt-get download, never installed) and extracted once per
+# package version into build/base/, or the tree KSRC names.  KSRC is never
+# modified: a git KSRC is cloned (its HEAD becomes the base commit), any
+# other tree is copied.
 set -eu
 . "$(dirname "$0")/lib.sh"
+use_queue "${1:-}"
+KSRC=${2:-}
 
 BASE_DIR=$BUILD/base
 # A fixed date and identity make the base commit, and so every patch commit
@@ -30,11 +36,11 @@ commit_all() {
 		git -C "$1" commit -q --no-verify -m "$2"
 }
 
-if [ -n "${KSRC:-}" ]; then
+if [ -n "$KSRC" ]; then
 	is_kernel_tree "$KSRC" ||
-		die "KSRC=$KSRC is not a kernel source tree (no Makefile/Kconfig/arch/x86/include/uapi/linux/vfio.h); point KSRC at the top of a Linux tree, or leave it unset to use Debian's linux-source-6.12"
+		die "KSRC=$KSRC is not a kernel source tree (no Makefile/Kconfig/arch/x86/include/uapi/linux/vfio.h); point KSRC at the top of a Linux tree, or leave it unset to use Debian's $(queue_base_field package)"
 	KSRC=$(cd "$KSRC" && pwd)
-	repo=$BASE_DIR/ksrc
+	repo=$BASE_DIR/ksrc-$QUEUE
 	if git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 &&
 		[ "$(git -C "$KSRC" rev-parse --show-toplevel)" = "$KSRC" ]; then
 		head=$(git -C "$KSRC" rev-parse HEAD)
@@ -57,17 +63,25 @@ if [ -n "${KSRC:-}" ]; then
 	exit 0
 fi
 
-tarball=/usr/src/linux-source-6.12.tar.xz
-[ -f "$tarball" ] || die "$tarball is missing: run 'scripts/deps.sh' (or apt-get install linux-source-6.12), or set KSRC=/path/to/linux"
-debver=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || echo unknown)
-repo=$BASE_DIR/$debver/linux
-if ! git -C "$repo" rev-parse -q --verify base >/dev/null 2>&1; then
-	say "extracting $tarball ($debver) into $BASE_DIR/$debver (once per version)" >&2
-	rm -rf "${BASE_DIR:?}/$debver"
-	mkdir -p "$BASE_DIR/$debver"
-	tar -C "$BASE_DIR/$debver" -xf "$tarball"
-	mv "$BASE_DIR/$debver/linux-source-6.12" "$repo"
-	commit_all "$repo" "base: Debian linux-source-6.12 $debver"
+pkg=$(queue_base_field package)
+suite=$(queue_base_field suite)
+if [ -z "$pkg" ] || [ -z "$suite" ]; then
+	die "$PATCHES/base names no 'package' and 'suite'"
 fi
-say "base: Debian linux-source-6.12 $debver, Linux $(kernel_version "$repo")" >&2
+deb=$(bash "$TOP/scripts/apt-suite.sh" download "$suite" "$pkg" "$BUILD/downloads")
+debver=$(dpkg-deb -f "$deb" Version)
+repo=$BASE_DIR/${pkg}_$debver/linux
+if ! git -C "$repo" rev-parse -q --verify base >/dev/null 2>&1; then
+	say "extracting $(basename "$deb") into $BASE_DIR/${pkg}_$debver (once per version)" >&2
+	top=$BASE_DIR/${pkg}_$debver
+	rm -rf "$top"
+	mkdir -p "$top"
+	dpkg-deb --fsys-tarfile "$deb" | tar -C "$top" -x "./usr/src/$pkg.tar.xz" ||
+		die "$deb holds no /usr/src/$pkg.tar.xz"
+	tar -C "$top" -xf "$top/usr/src/$pkg.tar.xz"
+	rm -rf "${top:?}/usr"
+	mv "$top/$pkg" "$repo"
+	commit_all "$repo" "base: Debian $pkg $debver"
+fi
+say "base: Debian $pkg $debver, Linux $(kernel_version "$repo")" >&2
 echo "$repo"

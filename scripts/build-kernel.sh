@@ -1,18 +1,25 @@
 #!/bin/bash
-# Build bzImage out of tree (O=build/kbuild) with ccache, printing progress
-# every 20 s instead of pages of compiler lines.  The full log is kept in
-# build/results/kernel-build.log and its tail is shown on failure.
-# STAMP_CHECK=no builds whatever build/linux has checked out (per-patch
-# builds); otherwise the tree must match patches/.
+# Build bzImage out of tree with ccache, printing progress every 20 s
+# instead of pages of compiler lines.  The full log is kept next to the
+# objects (KBUILD/build.log) and its tail is shown on failure.
+#
+#   build-kernel.sh QUEUE                  the queue's tree, which must match
+#                                          patches/QUEUE, into build/QUEUE/kbuild
+#   build-kernel.sh QUEUE TREE KBUILD      whatever TREE has checked out
+#                                          (per-patch builds, the A/B base)
 set -eu
 . "$(dirname "$0")/lib.sh"
-need_tree
-[ "${STAMP_CHECK:-yes}" = no ] || stamp_ok || die "build/linux does not match patches/ (a patch failed to apply, or the series changed): run 'make tree'"
+use_queue "${1:-}"
+if [ $# = 3 ]; then
+	TREE=$2 KBUILD=$3
+else
+	need_tree
+	stamp_ok || die "$TREE does not match patches/$QUEUE (a patch failed to apply, or the queue changed): run 'make tree QUEUE=$QUEUE'"
+fi
 
-bash "$TOP/scripts/kconfig.sh"
-mkdir -p "$RESULTS"
-log=$RESULTS/$(basename "$KBUILD")-build.log
-jobs=${JOBS:-$(nproc)}
+bash "$TOP/scripts/kconfig.sh" "$QUEUE" "$TREE" "$KBUILD"
+log=$KBUILD/build.log
+jobs=$(nproc)
 # Paths relative to the project let a second tree laid out the same way
 # (build/ab/ for the A/B comparison) share the ccache entries.
 export CCACHE_BASEDIR=$TOP

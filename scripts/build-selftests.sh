@@ -1,30 +1,22 @@
 #!/bin/bash
-# Build the vfio kselftests of build/linux as static binaries (the guest has
-# no libc) into build/selftests/, with the uapi headers of the same tree, and
-# write the run-list the guest runner follows.
+# Build the vfio kselftests of the test queue's tree (build/mainline/linux:
+# upstream's suite and libvfio plus the queue's tests) as static binaries
+# (the guest has no libc) into build/selftests/, with that tree's uapi
+# headers.  The same binaries run on every queue's kernel.
 set -eu
 . "$(dirname "$0")/lib.sh"
+use_queue "$TEST_QUEUE"
 need_tree
 
-HDR=$BUILD/headers
-OUT=$BUILD/selftests
 SRC=$TREE/tools/testing/selftests/vfio
-
+[ -d "$SRC" ] || die "no tools/testing/selftests/vfio in $TREE: the $TEST_QUEUE base has none"
+[ -f /usr/lib/x86_64-linux-gnu/libuuid.a ] || die "libvfio links libuuid statically: apt-get install uuid-dev (make deps)"
 install_headers
-rm -rf "$OUT"
-mkdir -p "$OUT/install" "$OUT/build"
-if [ ! -d "$SRC" ]; then
-	say "no tools/testing/selftests/vfio in build/linux: the guest runs no kselftest"
-	: >"$OUT/install/run-list"
-	exit 0
-fi
-ksmake() {
-	make -s -C "$SRC" OUTPUT="$OUT/build" KHDR_INCLUDES="-isystem $HDR/include" \
-		CC="gcc -static" "$@"
+rm -rf "$SELFTESTS"
+mkdir -p "$SELFTESTS/install" "$SELFTESTS/build"
+make -s -C "$SRC" OUTPUT="$SELFTESTS/build" KHDR_INCLUDES="-isystem $HEADERS/include" \
+	CC="gcc -static" INSTALL_PATH="$SELFTESTS/install" install >"$SELFTESTS/build.log" 2>&1 || {
+	cat "$SELFTESTS/build.log" >&2
+	die "building tools/testing/selftests/vfio of $TREE failed (log above)"
 }
-ksmake INSTALL_PATH="$OUT/install" install >"$OUT/build.log" 2>&1 || {
-	cat "$OUT/build.log" >&2
-	die "building tools/testing/selftests/vfio failed (log above)"
-}
-ksmake COLLECTION=vfio emit_tests | sed -n 's/^vfio://p' >"$OUT/install/run-list"
-say "kselftests: $(wc -w <"$OUT/install/run-list") binaries ($(tr '\n' ' ' <"$OUT/install/run-list"))"
+say "kselftests ($TEST_QUEUE tree): $(find "$SELFTESTS/install" -maxdepth 1 -type f -name 'vfio_*' -perm -u+x | wc -l) binaries in $SELFTESTS/install"

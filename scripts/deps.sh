@@ -2,9 +2,8 @@
 # Make sure every tool the harness uses is installed.  As root, missing
 # Debian packages are installed with apt-get; otherwise the exact apt-get
 # line is printed and the run stops.
-#
-# Usage: scripts/deps.sh [--no-base]   (--no-base: KSRC= given, no
-#                                       linux-source package needed)
+# The kernel bases are downloaded per queue (scripts/base.sh) and QEMU is
+# chosen by scripts/qemu.sh; neither is installed here.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -26,13 +25,13 @@ shellcheck shellcheck
 xz xz-utils
 ccache ccache
 sparse sparse
-qemu-system-x86_64 qemu-system-x86
+debootstrap debootstrap
 /bin/busybox busybox-static
+/usr/lib/x86_64-linux-gnu/libuuid.a uuid-dev
+/usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
 /usr/include/libelf.h libelf-dev
 /usr/include/openssl/ssl.h libssl-dev
 "
-[ "${1:-}" = --no-base ] || REQUIRED="$REQUIRED
-/usr/src/linux-source-6.12.tar.xz linux-source-6.12"
 
 missing=
 while read -r test pkg; do

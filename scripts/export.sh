@@ -1,21 +1,22 @@
 #!/bin/bash
-# Write the commits of build/linux after the base back to patches/ (one
-# git format-patch file each, plus patches/series).
+# Write the commits of build/QUEUE/linux after the base back to
+# patches/QUEUE (one git format-patch file each, plus its series).
 #
-#   export.sh            replace patches/ with the tree's commits
-#   export.sh --to DIR   export into DIR instead (used by the round-trip
-#                        check: exporting an unchanged tree is byte-identical)
+#   export.sh QUEUE            replace patches/QUEUE with the tree's commits
+#   export.sh QUEUE --to DIR   export into DIR instead (used by the round-trip
+#                              check: exporting an unchanged tree is byte-identical)
 #
 # The output must not depend on who runs it: no signature with a git
 # version, all-zero From hashes, full index lines, and no user diff options.
 set -eu
 . "$(dirname "$0")/lib.sh"
+use_queue "${1:-}"
 need_tree
 
-dest=$TOP/patches
-[ "${1:-}" = --to ] && dest=$2
+dest=$PATCHES
+[ "${2:-}" = --to ] && dest=$3
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
-	die "build/linux has uncommitted changes: commit them first (git -C build/linux commit)"
+	die "$TREE has uncommitted changes: commit them first (git -C $TREE commit)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -32,8 +33,8 @@ git -C "$TREE" -c diff.noprefix=false -c diff.mnemonicPrefix=false \
 mkdir -p "$dest"
 rm -f "$dest"/*.patch
 cp "$tmp"/* "$dest"/
-if [ "$dest" = "$TOP/patches" ]; then
-	# The tree now matches patches/: record it so 'make tree' is a no-op.
-	echo "$(git -C "$TREE" rev-parse HEAD) $(patches_hash)" >"$BUILD/linux.stamp"
-	say "exported $(grep -vc '^#' "$dest/series") patches to patches/"
+if [ "$dest" = "$PATCHES" ]; then
+	# The tree now matches the queue: record it so 'make tree' is a no-op.
+	echo "$(git -C "$TREE" rev-parse HEAD) $(patches_hash)" >"$STAMP"
+	say "exported $(grep -vc '^#' "$dest/series") patches to patches/$QUEUE"
 fi

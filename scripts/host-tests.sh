@@ -4,6 +4,8 @@
 # a shellcheck run over every script, and the VMM library's unit tests.
 set -eu
 . "$(dirname "$0")/lib.sh"
+# tools/vfio-reset builds against the test queue's uapi headers.
+use_queue "$TEST_QUEUE"
 
 python3 -m unittest discover -s "$TOP/scripts/tests" -t "$TOP/scripts" 2>&1 | tail -n 3
 (
@@ -13,8 +15,8 @@ python3 -m unittest discover -s "$TOP/scripts/tests" -t "$TOP/scripts" 2>&1 | ta
 )
 say "shellcheck: clean"
 if [ -f "$TOP/tools/vfio-reset/Makefile" ]; then
-	[ -f "$BUILD/headers/include/linux/vfio.h" ] ||
-		die "no uapi headers for tools/vfio-reset: run 'make tree' first"
+	[ -f "$HEADERS/include/linux/vfio.h" ] ||
+		die "no uapi headers for tools/vfio-reset: run 'make tree QUEUE=$TEST_QUEUE' first"
 	make -s -C "$TOP/tools/vfio-reset" O="$BUILD/vfio-reset" \
-		UAPI_INCLUDE="$BUILD/headers/include" test
+		UAPI_INCLUDE="$HEADERS/include" test
 fi

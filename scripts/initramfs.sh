@@ -5,6 +5,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
+# shellcheck disable=SC2153 # SELFTESTS and INITRD come from lib.sh
 ROOT=$BUILD/initramfs
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/bin "$ROOT"/lib/vfio-harness "$ROOT"/etc "$ROOT"/usr/lib/kselftests
@@ -16,13 +17,15 @@ install -m 755 "$TOP/scripts/guest/qemu-monitor" "$ROOT/bin/qemu-monitor"
 install -m 644 "$TOP/scripts/guest/topology.sh" "$TOP/scripts/guest/run-tests.sh" \
 	"$TOP/scripts/guest/bench.sh" "$ROOT/lib/vfio-harness/"
 python3 "$TOP/scripts/topology.py" guest-table "$TOP/configs/topology" >"$ROOT/etc/vfio-topology"
-cp -a "$BUILD/selftests/install" "$ROOT/usr/lib/kselftests/vfio"
+install -m 644 "$TOP/configs/guest-tests" "$ROOT/etc/vfio-tests"
+[ -d "$SELFTESTS/install" ] || die "no kselftests in $SELFTESTS: run 'make selftests'"
+cp -a "$SELFTESTS/install" "$ROOT/usr/lib/kselftests/vfio"
 if [ -x "$BUILD/vfio-reset-static/vfio-reset" ]; then
 	# The CLI and its in-guest integration test, run after the kselftests.
 	cp "$BUILD/vfio-reset-static/vfio-reset" "$ROOT/bin/"
 	install -m 755 "$TOP/tools/vfio-reset/tests/guest-test.sh" \
 		"$ROOT/usr/lib/kselftests/vfio/vfio_reset_cli_test.sh"
-	echo vfio_reset_cli_test.sh >>"$ROOT/usr/lib/kselftests/vfio/run-list"
+	echo "vfio_reset_cli_test.sh all" >>"$ROOT/etc/vfio-tests"
 fi
-(cd "$ROOT" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$BUILD/initramfs.cpio"
-say "initramfs: $BUILD/initramfs.cpio ($(du -h "$BUILD/initramfs.cpio" | cut -f1))"
+(cd "$ROOT" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$INITRD"
+say "initramfs: $INITRD ($(du -h "$INITRD" | cut -f1))"

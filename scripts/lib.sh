@@ -5,11 +5,44 @@
 # Where everything lives.  TOP is the project checkout; BUILD holds every
 # generated artefact so that "rm -rf build" returns to a fresh clone.
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
-TREE=${TREE:-$BUILD/linux}          # base + series, one git commit per patch
-KBUILD=${KBUILD:-$BUILD/kbuild}     # O= directory of the kernel build
-RESULTS=${RESULTS:-$BUILD/results}  # console log, KTAP, summary.json, timings
+BUILD=$TOP/build
+# The kselftests are built from this queue's tree and run on every kernel.
+TEST_QUEUE=mainline
+SELFTESTS=$BUILD/selftests         # static kselftests (from TEST_QUEUE)
+INITRD=$BUILD/initramfs.cpio       # one initramfs for every kernel
+# Results of the phases the queues share; use_queue points both at the
+# queue's own.
+RESULTS=$BUILD/results
 TIMINGS=$RESULTS/timings.tsv
+
+# queues: the names of the queues, one per patches/NAME/series.
+queues() {
+	local s
+	for s in "$TOP"/patches/*/series; do
+		[ -f "$s" ] && basename "$(dirname "$s")"
+	done
+}
+
+# use_queue NAME: the paths of one queue.  Everything a queue builds lives
+# in build/NAME/; its results in build/results/NAME/.
+use_queue() {
+	[ -f "$TOP/patches/${1:-/}/series" ] ||
+		die "unknown queue '${1}': the queues are: $(queues | tr '\n' ' ')(QUEUE=name)"
+	QUEUE=$1
+	PATCHES=$TOP/patches/$QUEUE
+	QBUILD=$BUILD/$QUEUE
+	TREE=$QBUILD/linux          # base + series, one git commit per patch
+	KBUILD=$QBUILD/kbuild       # O= directory of the kernel build
+	HEADERS=$QBUILD/headers     # uapi headers of TREE
+	STAMP=$QBUILD/linux.stamp
+	RESULTS=$BUILD/results/$QUEUE
+	TIMINGS=$RESULTS/timings.tsv
+}
+
+# queue_base_field NAME: a field of patches/QUEUE/base ("name value" lines).
+queue_base_field() {
+	awk -v k="$1" '$1 == k { print $2; exit }' "$PATCHES/base"
+}
 
 # Identity used for every commit the harness makes, so that the tree and its
 # export are reproducible byte for byte.
@@ -46,7 +79,7 @@ phase_end() {
 
 # need_tree: the kernel work tree must exist.
 need_tree() {
-	[ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
+	[ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree QUEUE=$QUEUE' first"
 }
 
 # base_commit: the unmodified base in build/linux (its branch 'base').
@@ -64,9 +97,7 @@ kernel_version() {
 	' "$1/Makefile"
 }
 
-PATCHES=$TOP/patches
-
-# series_list: the patch files of patches/series, in order.
+# series_list: the patch files of the queue's series, in order.
 series_list() {
 	[ -f "$PATCHES/series" ] || return 0
 	grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$PATCHES/series"
@@ -84,34 +115,11 @@ patches_hash() {
 # stamp_ok: build/linux is exactly the tree 'make tree' made from patches/
 # (or the one 'make export' wrote back).
 stamp_ok() {
-	[ "$(cat "$BUILD/linux.stamp" 2>/dev/null)" = "$(git -C "$TREE" rev-parse HEAD) $(patches_hash)" ]
+	[ "$(cat "$STAMP" 2>/dev/null)" = "$(git -C "$TREE" rev-parse HEAD) $(patches_hash)" ]
 }
 
-# install_headers: the uapi headers of build/linux in build/headers/include,
+# install_headers: the uapi headers of the queue's tree in HEADERS/include,
 # for the userspace tools and the kselftests.
 install_headers() {
-	make -s -C "$TREE" O="$BUILD/hdr" headers_install INSTALL_HDR_PATH="$BUILD/headers" >/dev/null
-}
-
-# vm_and_verdict [START]: the VM phase (all test binaries, or TESTS), then
-# the verdict, whose exit status is returned.  START (epoch seconds) adds a
-# "total" line to the timing table.
-vm_and_verdict() {
-	local status qemu
-	phase "VM: boot + kselftests${TESTS:+ ($TESTS)}"
-	set +e
-	bash "$TOP/scripts/run-vm.sh" check
-	status=$?
-	set -e
-	case $status in
-	0) qemu=ok ;;
-	124) qemu=timeout ;;
-	*) qemu="exit status $status" ;;
-	esac
-	phase_end
-	if [ -n "${1:-}" ]; then
-		printf 'total\t%s\n' $(($(date +%s) - $1)) >>"$TIMINGS"
-	fi
-	python3 "$TOP/scripts/verdict.py" "$RESULTS" "$qemu" \
-		"$(kernel_version "$TREE")" "$(series_list | wc -l)"
+	make -s -C "$TREE" O="$QBUILD/hdr" headers_install INSTALL_HDR_PATH="$HEADERS" >/dev/null
 }

@@ -1,37 +1,72 @@
 #!/bin/bash
-# Boot the test kernel in QEMU on the topology of configs/topology.
+# Boot a test kernel in QEMU on the topology of configs/topology.
 #
-#   run-vm.sh check   run the kselftests; console in build/results/console.log;
-#                     QEMU is killed after VM_TIMEOUT seconds (default 900)
-#   run-vm.sh shell   interactive guest shell on this terminal
+#   run-vm.sh MODE KERNEL [options]
+#     MODE check   run the kselftests of configs/guest-tests; console in
+#                  RESULTS/console.log; QEMU is killed at the timeout
+#     MODE cmd     run one shell command in the guest (--cmd); exit with its status
+#     MODE shell   interactive guest shell on this terminal
+#     MODE print   print the QEMU command line, one argument per line; run nothing
+#   options:
+#     --results DIR      where console.log goes (check, cmd)
+#     --tests "A B"      only these test binaries (check)
+#     --cmd "COMMAND"    the guest command (cmd)
+#     --require LIST     features the kernel must offer (VFIO_SELFTESTS_REQUIRE)
+#     --timeout SECONDS  kill QEMU after this long (default 1200)
+#     --qemu PATH        this qemu-system-x86_64 (else scripts/qemu.sh chooses)
 #
-# TCG only (KVM does not work on these machines).  The guest reaches QEMU's
-# HMP monitor through a virtio-serial port named qemu-monitor: a unix socket
-# serves the monitor and a second chardev of the same QEMU connects to it.
-# TESTS="vfio_smoke_test ..." runs only those test binaries.
-# Exit status: 0 guest finished, 124 timeout, other: QEMU failed.
+# TCG only (KVM does not work on these machines), two vCPUs.  The guest
+# reaches QEMU's HMP monitor through a virtio-serial port named
+# qemu-monitor: a unix socket serves the monitor and a second chardev of
+# the same QEMU connects to it.
+# Exit status (check): 0 guest finished, 124 timeout, other: QEMU failed.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:-check}
-KERNEL=${KERNEL:-$KBUILD/arch/x86/boot/bzImage}
-INITRD=$BUILD/initramfs.cpio
-VM_TIMEOUT=${VM_TIMEOUT:-900}
-[ -f "$KERNEL" ] || die "no kernel at $KERNEL: run 'make kernel'"
+[ $# -ge 2 ] || die "usage: run-vm.sh check|cmd|shell|print KERNEL [--results DIR] [--tests LIST] [--cmd CMD] [--require LIST] [--timeout S] [--qemu PATH]"
+mode=$1 kernel=$2
+shift 2
+results='' tests='' cmd='' require='' timeout=1200 qemu=''
+while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || die "run-vm.sh: $1 needs a value"
+	case $1 in
+	--results) results=$2 ;;
+	--tests) tests=$2 ;;
+	--cmd) cmd=$2 ;;
+	--require) require=$2 ;;
+	--timeout) timeout=$2 ;;
+	--qemu) qemu=$2 ;;
+	*) die "run-vm.sh: unknown option $1" ;;
+	esac
+	shift 2
+done
+case $mode in check | cmd | shell | print) ;; *) die "run-vm.sh: unknown mode $mode" ;; esac
+[ "$mode" != cmd ] || [ -n "$cmd" ] || die "run-vm.sh cmd needs --cmd 'COMMAND'"
+[ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel'"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD: run 'make initramfs'"
 
 run=$(mktemp -d /tmp/vfio-vm.XXXXXX)
 trap 'rm -rf "$run"' EXIT
-mkdir -p "$RESULTS"
+# The guest command travels in a file of its own initramfs overlay: the
+# kernel command line would mangle quotes and spaces.
+if [ "$mode" = cmd ]; then
+	mkdir -p "$run/overlay/etc"
+	printf '%s\n' "$cmd" >"$run/overlay/etc/vfio-cmd"
+	(cd "$run/overlay" && find . | cpio --quiet -o -H newc -R 0:0) >"$run/cmd.cpio"
+	cat "$INITRD" "$run/cmd.cpio" >"$run/initrd"
+else
+	ln -s "$INITRD" "$run/initrd"
+fi
+
+append="console=ttyS0 panic=-1 rdinit=/init vfio_pci.enable_sriov=1 vfio.mode=$mode"
+[ -z "$tests" ] || append="$append vfio.tests=$(echo "$tests" | tr ' ' ,)"
+[ -z "$require" ] || append="$append vfio.require=$require"
 
 # shellcheck disable=SC2207 # one QEMU argument per line, none with spaces
 topology=($(python3 "$TOP/scripts/topology.py" qemu-args "$TOP/configs/topology"))
 # shellcheck disable=SC2054 # the commas are QEMU option syntax
 args=(
-	# One vCPU: QEMU 7.2 crashed once (SIGSEGV in the device emulation)
-	# under the race test with two TCG vCPU threads.  The guest's threads
-	# still preempt each other, and lockdep judges lock order, not timing.
-	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 1 -m 2G
+	-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 2G
 	-nodefaults -no-reboot -display none
 	# The IOMMU first: QEMU wants it before the devices it translates for.
 	-device intel-iommu,intremap=on,caching-mode=on
@@ -41,26 +76,39 @@ args=(
 	-device virtio-serial-pci,id=vser,bus=pcie.0,addr=0x1e
 	-chardev "socket,id=hmp_guest,path=$run/hmp.sock"
 	-device virtserialport,bus=vser.0,chardev=hmp_guest,name=qemu-monitor
-	-kernel "$KERNEL" -initrd "$INITRD"
-	-append "console=ttyS0 panic=-1 rdinit=/init vfio.mode=$mode${TESTS:+ vfio.tests=$(echo "$TESTS" | tr ' ' ,)}"
+	-kernel "$kernel" -initrd "$run/initrd"
+	-append "$append"
 )
+qemu_exec() { bash "$TOP/scripts/qemu.sh" exec "$qemu" -- "${args[@]}" "$@"; }
 
 case $mode in
-shell)
-	exec qemu-system-x86_64 "${args[@]}" -serial mon:stdio
+print)
+	bash "$TOP/scripts/qemu.sh" setup "$qemu"
+	printf '%s\n' qemu-system-x86_64 "${args[@]}" -serial stdio
 	;;
-check)
-	console=$RESULTS/console.log
-	say "booting: $(basename "$KERNEL"), $(grep -c -- '^' "$BUILD/initramfs/etc/vfio-topology") devices with roles; console: $console (timeout ${VM_TIMEOUT}s)"
+shell)
+	bash "$TOP/scripts/qemu.sh" setup "$qemu"
+	qemu_exec -serial mon:stdio
+	;;
+check | cmd)
+	[ -n "$results" ] || die "run-vm.sh $mode needs --results DIR"
+	mkdir -p "$results"
+	console=$results/console.log
+	bash "$TOP/scripts/qemu.sh" setup "$qemu"
+	say "booting: $kernel, $(grep -c -- '^' "$BUILD/initramfs/etc/vfio-topology") devices with roles; console: $console (timeout ${timeout}s)"
+	filter='^(vfio-harness|  [0-9A-Z]|KTAP|ok |not ok |# vfio-harness)'
+	[ "$mode" = cmd ] && filter='^(vfio-harness: |vfio-cmd: )'
 	set +e
-	timeout -s KILL "$VM_TIMEOUT" qemu-system-x86_64 "${args[@]}" -serial stdio </dev/null |
-		tee "$console" | grep --line-buffered -E '^(vfio-harness|  [0-9A-Z]|KTAP|ok |not ok |# vfio-harness)'
+	timeout -s KILL "$timeout" bash "$TOP/scripts/qemu.sh" exec "$qemu" -- "${args[@]}" -serial stdio </dev/null |
+		tee "$console" | grep --line-buffered -E "$filter" | sed -u 's/^vfio-cmd: //'
 	status=${PIPESTATUS[0]}
 	set -e
 	[ "$status" = 137 ] && exit 124
-	exit "$status"
-	;;
-*)
-	die "usage: run-vm.sh check|shell"
+	[ "$status" = 0 ] || exit "$status"
+	if [ "$mode" = cmd ]; then
+		rc=$(sed -n 's/^vfio-harness: command exit status \([0-9]*\).*/\1/p' "$console" | tail -n 1)
+		[ -n "$rc" ] || die "the guest did not finish the command (console: $console)"
+		exit "$rc"
+	fi
 	;;
 esac

@@ -10,19 +10,25 @@
 #               HEAD built, so it is also the kernel build
 #   sparse      sparse (C=2) and W=1 on the kernel C files the series
 #               touches: any warning on a line the series added fails
+#
+#   series-check.sh QUEUE roundtrip|checkpatch|per-patch|sparse|all
 set -eu
 . "$(dirname "$0")/lib.sh"
+use_queue "${1:-}"
 need_tree
-stamp_ok || die "build/linux does not match patches/: run 'make tree' (or 'make export' if build/linux is the newer side)"
+stamp_ok || die "$TREE does not match patches/$QUEUE: run 'make tree QUEUE=$QUEUE' (or 'make export QUEUE=$QUEUE' if the tree is the newer side)"
+mkdir -p "$RESULTS"
 
 roundtrip() {
 	local tmp
 	tmp=$(mktemp -d)
-	bash "$TOP/scripts/export.sh" --to "$tmp"
-	if ! diff -ru "$PATCHES" "$tmp" >"$RESULTS/roundtrip.diff"; then
+	bash "$TOP/scripts/export.sh" "$QUEUE" --to "$tmp"
+	# patches/QUEUE/base says what the queue applies to; export writes
+	# only the series and its patches.
+	if ! diff -ru -x base "$PATCHES" "$tmp" >"$RESULTS/roundtrip.diff"; then
 		head -n 40 "$RESULTS/roundtrip.diff" >&2
 		rm -rf "$tmp"
-		die "export round trip is not byte-identical (full diff: $RESULTS/roundtrip.diff): run 'make export' and commit patches/"
+		die "export round trip of $QUEUE is not byte-identical (full diff: $RESULTS/roundtrip.diff): run 'make export QUEUE=$QUEUE' and commit patches/$QUEUE"
 	fi
 	rm -rf "$tmp"
 	say "export round trip: byte-identical ($(series_list | wc -l) patches)"
@@ -65,11 +71,11 @@ touches_selftests() {
 }
 
 per_patch() {
-	local stamp=$BUILD/per-patch.ok key rev n=0 head
-	key="$(patches_hash) $(cat "$TOP"/configs/*.config | sha256sum | cut -d' ' -f1)"
+	local stamp=$QBUILD/per-patch.ok key rev n=0 head
+	key="$(patches_hash) $(cat "$TOP"/configs/*.config "$TOP"/configs/queue/* | sha256sum | cut -d' ' -f1)"
 	if [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
 		say "per-patch build: series unchanged since its last passing per-patch build, skipped"
-		bash "$TOP/scripts/build-kernel.sh"
+		bash "$TOP/scripts/build-kernel.sh" "$QUEUE"
 		return
 	fi
 	head=$(git -C "$TREE" symbolic-ref -q --short HEAD || git -C "$TREE" rev-parse HEAD)
@@ -80,10 +86,10 @@ per_patch() {
 		git -C "$TREE" checkout -q "$rev"
 		say "per-patch build $n: $(git -C "$TREE" log -1 --format=%s "$rev")"
 		if touches_kernel "$rev"; then
-			STAMP_CHECK=no bash "$TOP/scripts/build-kernel.sh" ||
+			bash "$TOP/scripts/build-kernel.sh" "$QUEUE" "$TREE" "$KBUILD" ||
 				die "the kernel does not build after patch $n ($(git -C "$TREE" log -1 --format=%s "$rev"))"
 		fi
-		if touches_selftests "$rev"; then
+		if [ "$QUEUE" = "$TEST_QUEUE" ] && touches_selftests "$rev"; then
 			bash "$TOP/scripts/build-selftests.sh" >/dev/null ||
 				die "the vfio kselftests do not build after patch $n"
 		fi
@@ -91,7 +97,7 @@ per_patch() {
 	git -C "$TREE" checkout -q "$head"
 	trap - RETURN
 	# HEAD itself, whatever the last patch touched.
-	bash "$TOP/scripts/build-kernel.sh"
+	bash "$TOP/scripts/build-kernel.sh" "$QUEUE"
 	echo "$key" >"$stamp"
 }
 
@@ -129,7 +135,7 @@ EOF_OUT
 	say "sparse/W=1: clean on $(echo "$files" | wc -w) touched file(s)"
 }
 
-case ${1:-all} in
+case ${2:-all} in
 roundtrip) roundtrip ;;
 checkpatch) checkpatch ;;
 per-patch) per_patch ;;
@@ -140,5 +146,5 @@ all)
 	per_patch
 	sparse_w1
 	;;
-*) die "usage: series-check.sh [roundtrip|checkpatch|per-patch|sparse]" ;;
+*) die "usage: series-check.sh QUEUE [roundtrip|checkpatch|per-patch|sparse|all]" ;;
 esac

@@ -100,11 +100,13 @@ def qemu_args(devices):
         if dev.model in SLOTTED:
             chassis += 1
             props += [f"chassis={chassis}", "slot=0" if dev.model != "pcie-root-port" else f"slot={chassis}"]
-        if dev.model == "pcie-root-port":
-            # QEMU 7.2: without a link speed the port never reports Data
-            # Link Layer Link Active and every secondary bus reset fails.
-            props.append("x-speed=5")
         args += ["-device", ",".join(props)]
+    # A NIC's netdev= names a backend: a port of one hub, so that every NIC
+    # has a peer and nothing leaves the VM.
+    for dev in devices:
+        for p in dev.props:
+            if p.startswith("netdev="):
+                args += ["-netdev", f"hubport,id={p[7:]},hubid=0"]
     return args
 
 

@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
 """Turn a VM run into the verdict: KTAP, splats, timings, summary.json.
 
-  verdict.py RESULTS_DIR QEMU_STATUS BASE_VERSION PATCHES
+  verdict.py RESULTS_DIR QEMU_STATUS QUEUE BASE_VERSION PATCHES QEMU_VERSION [KNOWN]
 
-RESULTS_DIR holds console.log and timings.tsv; QEMU_STATUS is "ok",
-"timeout" or "error".  Writes ktap.txt and summary.json there, prints the
-failing tests with their KTAP lines, any splat with its console excerpt,
-the timing table and, last, "N passed, N failed, N skipped".  Exit status 0
+RESULTS_DIR holds one queue's console.log and timings.tsv; QEMU_STATUS is
+"ok", "timeout" or "error".  Writes ktap.txt and summary.json there, prints
+the failing tests with their KTAP lines, any splat with its console
+excerpt, and, last, "QUEUE: N passed, N failed, N skipped".  Exit status 0
 only when nothing failed, no splat was seen and the guest finished.
+scripts/report.py adds up the queues.
+
+KNOWN (patches/QUEUE/known-differences) lists "PATTERN  reason" lines: a
+failing case whose "binary[roles]: case" matches the shell PATTERN is a
+difference of that base kernel, named with its reason and counted as
+skipped, never as passed; a listed case that passes is reported too.
 """
+import fnmatch
 import json
 import os
 import re
@@ -39,6 +46,40 @@ def bench_figures(text):
             for m in map(BENCH.match, text.splitlines()) if m}
 
 
+def read_known(path):
+    """[(pattern, reason)] from a known-differences file."""
+    rows = []
+    if path and os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    pattern, _, reason = line.partition(" ")
+                    rows.append((pattern, reason.strip()))
+    return rows
+
+
+def apply_known(report, known):
+    """Turn failing cases that match KNOWN into skips; return the notes."""
+    notes = []
+    for b in report.binaries:
+        # A binary without cases is its own leaf, named by itself.
+        for c in b.cases or [b]:
+            full = f"{b.name}: {c.name}" if b.cases else b.name
+            reason = next((r for p, r in known if fnmatch.fnmatchcase(full, p)), None)
+            if reason is None:
+                continue
+            if c.status in ("fail", ""):
+                c.status, c.directive = "skip", f"known difference of this base: {reason}"
+                notes.append(f"known difference: {full}: {reason}")
+            elif c.status == "pass":
+                notes.append(f"listed as a known difference but passes: {full}")
+        if b.cases:
+            # The binary's own verdict follows its cases.
+            b.status = "fail" if any(c.status == "fail" for c in b.cases) else "pass"
+    return notes
+
+
 def ktap_lines(text):
     """The KTAP document alone, without the kernel's messages."""
     out, seen = [], False
@@ -50,13 +91,15 @@ def ktap_lines(text):
 
 
 def main(argv):
-    if len(argv) != 5:
+    if len(argv) not in (7, 8):
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    results, qemu_status, base_version, patches = argv[1:]
+    results, qemu_status, queue, base_version, patches, qemu_version = argv[1:7]
+    known = read_known(argv[7] if len(argv) == 8 else "")
     with open(os.path.join(results, "console.log"), errors="replace") as f:
         console = f.read()
     report = ktap.parse(console)
+    notes = apply_known(report, known)
     counts = report.counts()
     splats = splat.find(console)
     problems = []
@@ -90,24 +133,23 @@ def main(argv):
     timings = read_timings(os.path.join(results, "timings.tsv"))
     summary = {
         "passed": counts["pass"], "failed": counts["fail"], "skipped": counts["skip"],
-        "base_version": base_version, "patches": int(patches),
+        "queue": queue, "base_version": base_version, "patches": int(patches),
+        "qemu_version": qemu_version,
         "seconds": dict(timings), "splats": [k for k, _, _ in splats],
         "bench_ms": bench_figures(console),
-        "problems": problems,
+        "problems": problems, "known_differences": notes,
     }
     with open(os.path.join(results, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
 
-    print("timing:")
-    for name, secs in timings:
-        print(f"  {name:<44} {secs // 60:3d}m{secs % 60:02d}s")
-    for name, ms in summary["bench_ms"].items():
-        print(f"  {'guest: ' + name + ' (median)':<44} {ms:9.3f} ms")
+    for n in notes:
+        print(f"{queue}: {n}")
     for p in problems:
-        print(f"FAIL: {p}")
+        print(f"FAIL ({queue}): {p}")
     print(f"results: {results}/ (console.log, ktap.txt, summary.json)")
-    print(f"{counts['pass']} passed, {counts['fail'] + len(problems)} failed, {counts['skip']} skipped")
+    print(f"queue {queue} (Linux {base_version} + {patches} patches, QEMU {qemu_version}): "
+          f"{counts['pass']} passed, {counts['fail'] + len(problems)} failed, {counts['skip']} skipped")
     return 1 if counts["fail"] or problems else 0
 
 

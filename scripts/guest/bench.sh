@@ -6,16 +6,8 @@
 BENCH_RUNS=${BENCH_RUNS:-21}
 command -v vfio-reset >/dev/null 2>&1 || exit 0
 
-# bdf_of ROLE: the first device with that role.
-bdf_of() {
-	while read -r bdf _ roles; do
-		case ",$roles," in *",$1,"*)
-			echo "$bdf"
-			return
-			;;
-		esac
-	done </run/vfio-topology
-}
+# shellcheck source=topology.sh
+. /lib/vfio-harness/topology.sh
 
 # bench NAME COMMAND...: run the CLI, keep its median.
 bench() {
@@ -29,7 +21,7 @@ bench() {
 	echo "bench: $name ${median:-?} ms (median of $BENCH_RUNS)"
 }
 
-nvme=$(bdf_of nvme)
+nvme=$(bdfs_of nvme | head -n 1)
 if [ -n "$nvme" ]; then
 	bench device_reset_nvme --group reset "$nvme"
 	bench hot_reset_nvme --group hot-reset "$nvme"

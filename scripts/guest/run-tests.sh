@@ -1,29 +1,49 @@
 # shellcheck shell=dash
-# Run every kselftest binary in /usr/lib/kselftests/vfio (order from its
-# run-list file, or only those in VFIO_TESTS) and print one KTAP document on the console: each binary is a
-# test whose own KTAP output is nested (indented two spaces).
+# Run the kselftests of /etc/vfio-tests ("binary roles" lines; only the
+# binaries in VFIO_TESTS when set) on the devices of their roles, and print
+# one KTAP document on the console: each line is a test whose own KTAP
+# output is nested (indented two spaces).  A binary the initramfs does not
+# have is a failure (the suite is built from one tree for every kernel).
 TESTDIR=/usr/lib/kselftests/vfio
-TEST_TIMEOUT=${TEST_TIMEOUT:-300}
-tests=${VFIO_TESTS:-$(cat "$TESTDIR/run-list")}
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+
+# shellcheck source=topology.sh
+. /lib/vfio-harness/topology.sh
+
+selected() {
+	[ -z "${VFIO_TESTS:-}" ] && return 0
+	case " $VFIO_TESTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+tests=$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' /etc/vfio-tests |
+	while read -r t roles; do selected "$t" && echo "$t $roles"; done)
 echo "KTAP version 1"
-echo "1..$(echo "$tests" | wc -w)"
+echo "1..$(echo "$tests" | grep -c .)"
 n=0
-for t in $tests; do
+echo "$tests" | while read -r t roles; do
+	[ -n "$t" ] || continue
 	n=$((n + 1))
-	echo "# vfio-harness: running $t"
+	name="${t}[$roles]"
+	if [ ! -x "$TESTDIR/$t" ]; then
+		echo "not ok $n $name # not in the initramfs (not built from the test queue)"
+		continue
+	fi
+	# shellcheck disable=SC2046 # one argument per BDF
+	set -- $(bdfs_of "$roles")
+	echo "# vfio-harness: running $name on $*"
 	# The harness's KTAP goes through sed for indentation; the exit code
 	# comes back through a file since a pipeline reports only sed's.
 	(
-		cd "$TESTDIR" && VFIO_TOPOLOGY=/run/vfio-topology \
-			timeout -s KILL "$TEST_TIMEOUT" "./$t" 2>&1
+		cd "$TESTDIR" && timeout -s KILL "$TEST_TIMEOUT" "./$t" "$@" 2>&1
 		echo $? >/tmp/rc
 	) | sed 's/^/  /'
 	rc=$(cat /tmp/rc)
 	case $rc in
-	0) echo "ok $n $t" ;;
-	4) echo "ok $n $t # SKIP" ;;
-	137) echo "not ok $n $t # TIMEOUT after ${TEST_TIMEOUT}s" ;;
-	*) echo "not ok $n $t # exit code $rc" ;;
+	0) echo "ok $n $name" ;;
+	4) echo "ok $n $name # SKIP" ;;
+	137) echo "not ok $n $name # TIMEOUT after ${TEST_TIMEOUT}s" ;;
+	*) echo "not ok $n $name # exit code $rc" ;;
 	esac
 done
 # Reset latencies, for the timing table: outside the KTAP document.

@@ -65,4 +65,42 @@ show_topology() {
 		[ -c "$node" ] && printf ' %s' "$node"
 	done
 	echo
+	# SR-IOV: VFs (made by the tests) share the PF's bus, one reset scope
+	# across IOMMU groups; say what the guest can build.
+	for dev in /sys/bus/pci/devices/*; do
+		[ -r "$dev/sriov_totalvfs" ] || continue
+		echo "  SR-IOV: ${dev##*/} offers $(cat "$dev/sriov_totalvfs") VFs (offset $(cat "$dev/sriov_offset"), stride $(cat "$dev/sriov_stride"))"
+	done
+	printf '  IOMMU groups:'
+	for g in /sys/kernel/iommu_groups/*; do
+		members=
+		for d in "$g"/devices/*; do
+			members="$members${members:++}${d##*/}"
+		done
+		printf ' %s=%s' "${g##*/}" "$members"
+	done
+	echo
+}
+
+# bdfs_of ROLES: the BDFs of the devices of /run/vfio-topology with any of
+# the comma-separated ROLES ("all": every device of the table), in order.
+# The one role lookup of the guest.
+bdfs_of() {
+	while read -r bdf _ roles; do
+		case ",$1," in *,all,*)
+			echo "$bdf"
+			continue
+			;;
+		esac
+		old_ifs=$IFS
+		IFS=,
+		for r in $roles; do
+			case ",$1," in *",$r,"*)
+				echo "$bdf"
+				break
+				;;
+			esac
+		done
+		IFS=$old_ifs
+	done </run/vfio-topology
 }

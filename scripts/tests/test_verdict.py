@@ -1,0 +1,70 @@
+"""verdict.py's known differences and report.py's totals."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import ktap
+import verdict
+from tests.recorded import load
+
+SCRIPTS = os.path.join(os.path.dirname(__file__), "..")
+
+
+class KnownDifferenceTest(unittest.TestCase):
+    def test_a_listed_failure_becomes_a_named_skip(self):
+        report = ktap.parse(load("ktap-mixed.log"))
+        notes = verdict.apply_known(report, [("vfio_smoke_test: smoke.cdev.*", "EINVAL on this base")])
+        smoke = report.binaries[0]
+        self.assertEqual(smoke.cases[1].status, "skip")
+        self.assertIn("EINVAL on this base", smoke.cases[1].directive)
+        self.assertEqual(smoke.status, "pass")
+        self.assertEqual(notes, ["known difference: vfio_smoke_test: smoke.cdev.open: EINVAL on this base"])
+
+    def test_a_listed_case_that_passes_is_reported_not_hidden(self):
+        report = ktap.parse(load("ktap-mixed.log"))
+        notes = verdict.apply_known(report, [("vfio_smoke_test: smoke.group.open", "x")])
+        self.assertEqual(report.binaries[0].cases[0].status, "pass")
+        self.assertEqual(notes, ["listed as a known difference but passes: vfio_smoke_test: smoke.group.open"])
+
+    def test_unlisted_failures_stay_failures(self):
+        report = ktap.parse(load("ktap-mixed.log"))
+        verdict.apply_known(report, [("other_test: *", "x")])
+        self.assertEqual(report.counts(), {"pass": 2, "fail": 2, "skip": 1})
+
+
+class ReportTest(unittest.TestCase):
+    def run_report(self, queues):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "timings.tsv"), "w") as f:
+                f.write("deps\t3\n")
+            for q, summary in queues.items():
+                os.mkdir(os.path.join(d, q))
+                if summary is not None:
+                    with open(os.path.join(d, q, "summary.json"), "w") as f:
+                        json.dump(summary, f)
+            out = subprocess.run([sys.executable, os.path.join(SCRIPTS, "report.py"), d, "100", *queues],
+                                 capture_output=True, text=True)
+            with open(os.path.join(d, "summary.json")) as f:
+                return out, json.load(f)
+
+    def summary(self, passed, failed, problems=()):
+        return {"passed": passed, "failed": failed, "skipped": 1, "problems": list(problems),
+                "base_version": "7.3.4", "patches": 2, "qemu_version": "11.1.3", "bench_ms": {}}
+
+    def test_queues_add_up_and_the_last_line_is_the_total(self):
+        out, total = self.run_report({"a": self.summary(3, 0), "b": self.summary(2, 1, ["splat"])})
+        self.assertEqual(out.stdout.splitlines()[-1], "5 passed, 2 failed, 2 skipped")
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(total["queues"]["a"]["qemu_version"], "11.1.3")
+
+    def test_a_queue_without_verdict_fails(self):
+        out, total = self.run_report({"a": self.summary(3, 0), "b": None})
+        self.assertEqual(out.stdout.splitlines()[-1], "3 passed, 1 failed, 1 skipped")
+        self.assertNotEqual(out.returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
