@@ -25,13 +25,40 @@ git -C "$TREE" -c diff.noprefix=false -c diff.mnemonicPrefix=false \
 	-c format.thread=false -c format.numbered=auto -c format.headers= \
 	format-patch -q --no-signature --zero-commit --full-index --no-color \
 	--no-notes --no-cover-letter -o "$tmp" "$(base_commit)..HEAD" >/dev/null
+# The cover letter: its subject and text are the queue's own (edit them
+# in patches/QUEUE/0000-cover-letter.patch); the shortlog and diffstat
+# after the text are written anew from the commits.
+cover=$PATCHES/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	description=$(awk '
+		/^Subject: / { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0; insubj = 1; next }
+		insubj && /^ / { subj = subj $0; next }
+		insubj { insubj = 0; print subj; print "" }
+		!body && /^$/ { body = 1; next }
+		body && !text && /^$/ { next }
+		body && /^[^ ].* \([0-9]+\):$/ { exit }
+		body { text = 1; print }' "$cover")
+	git -C "$TREE" config branch.series.description "$description"
+	git -C "$TREE" -c diff.noprefix=false -c diff.mnemonicPrefix=false \
+		-c diff.renames=true -c format.signature= -c format.thread=false \
+		-c format.numbered=auto -c format.headers= \
+		format-patch -q --no-signature --zero-commit --full-index --no-color \
+		--no-notes --cover-letter --cover-from-description=subject \
+		-o "$tmp/cover" "$(base_commit)..HEAD" >/dev/null
+	# format-patch dates the letter now: pin it to the first patch's date.
+	sed "s/^Date: .*/$(grep -m1 '^Date: ' "$tmp"/0001-*.patch)/" \
+		"$tmp/cover/0000-cover-letter.patch" >"$tmp/0000-cover-letter.patch"
+	rm -rf "$tmp/cover"
+fi
 {
 	echo "# vfio-pci reset and error-recovery series, applied in this order"
-	(cd "$tmp" && ls -- *.patch 2>/dev/null) || true
+	for f in "$tmp"/[0-9]*.patch; do
+		case ${f##*/} in 0000-cover-letter.patch | "[0-9]*.patch") ;; *) echo "${f##*/}" ;; esac
+	done
 } >"$tmp/series"
 
 mkdir -p "$dest"
-rm -f "$dest"/*.patch
+find "$dest" -maxdepth 1 -name '*.patch' ! -name 0000-cover-letter.patch -delete
 cp "$tmp"/* "$dest"/
 if [ "$dest" = "$PATCHES" ]; then
 	# The tree now matches the queue: record it so 'make tree' is a no-op.

@@ -58,7 +58,8 @@ else
 	ln -s "$INITRD" "$run/initrd"
 fi
 
-append="console=ttyS0 panic=-1 rdinit=/init vfio_pci.enable_sriov=1 vfio.mode=$mode"
+# One 1 GiB and two 2 MiB huge pages for upstream's DMA-mapping test.
+append="console=ttyS0 panic=-1 rdinit=/init vfio_pci.enable_sriov=1 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=2 vfio.mode=$mode"
 [ -z "$tests" ] || append="$append vfio.tests=$(echo "$tests" | tr ' ' ,)"
 [ -z "$require" ] || append="$append vfio.require=$require"
 
@@ -66,7 +67,7 @@ append="console=ttyS0 panic=-1 rdinit=/init vfio_pci.enable_sriov=1 vfio.mode=$m
 topology=($(python3 "$TOP/scripts/topology.py" qemu-args "$TOP/configs/topology"))
 # shellcheck disable=SC2054 # the commas are QEMU option syntax
 args=(
-	-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 2G
+	-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 4G
 	-nodefaults -no-reboot -display none
 	# The IOMMU first: QEMU wants it before the devices it translates for.
 	-device intel-iommu,intremap=on,caching-mode=on

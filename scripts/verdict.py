@@ -10,12 +10,12 @@ excerpt, and, last, "QUEUE: N passed, N failed, N skipped".  Exit status 0
 only when nothing failed, no splat was seen and the guest finished.
 scripts/report.py adds up the queues.
 
-KNOWN (patches/QUEUE/known-differences) lists "PATTERN  reason" lines: a
-failing case whose "binary[roles]: case" matches the shell PATTERN is a
-difference of that base kernel, named with its reason and counted as
-skipped, never as passed; a listed case that passes is reported too.
+KNOWN (patches/QUEUE/known-differences) lists "PATTERN reason" lines: a
+failing case whose "binary[roles]:case" matches PATTERN (literal but for
+"*", any text) is a difference of that base kernel, named with its reason
+and counted as skipped, never as passed; a listed case that passes is
+reported too.
 """
-import fnmatch
 import json
 import os
 import re
@@ -46,6 +46,11 @@ def bench_figures(text):
             for m in map(BENCH.match, text.splitlines()) if m}
 
 
+def known_pattern(text):
+    """A compiled PATTERN: literal, "*" matches any text."""
+    return re.compile(".*".join(map(re.escape, text.split("*"))) + r"\Z")
+
+
 def read_known(path):
     """[(pattern, reason)] from a known-differences file."""
     rows = []
@@ -55,7 +60,7 @@ def read_known(path):
                 line = line.split("#", 1)[0].strip()
                 if line:
                     pattern, _, reason = line.partition(" ")
-                    rows.append((pattern, reason.strip()))
+                    rows.append((known_pattern(pattern), reason.strip()))
     return rows
 
 
@@ -65,8 +70,8 @@ def apply_known(report, known):
     for b in report.binaries:
         # A binary without cases is its own leaf, named by itself.
         for c in b.cases or [b]:
-            full = f"{b.name}: {c.name}" if b.cases else b.name
-            reason = next((r for p, r in known if fnmatch.fnmatchcase(full, p)), None)
+            full = f"{b.name}:{c.name}" if b.cases else b.name
+            reason = next((r for p, r in known if p.match(full)), None)
             if reason is None:
                 continue
             if c.status in ("fail", ""):

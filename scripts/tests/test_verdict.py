@@ -16,23 +16,31 @@ SCRIPTS = os.path.join(os.path.dirname(__file__), "..")
 class KnownDifferenceTest(unittest.TestCase):
     def test_a_listed_failure_becomes_a_named_skip(self):
         report = ktap.parse(load("ktap-mixed.log"))
-        notes = verdict.apply_known(report, [("vfio_smoke_test: smoke.cdev.*", "EINVAL on this base")])
+        notes = verdict.apply_known(report, [(verdict.known_pattern("vfio_smoke_test:smoke.cdev.*"), "EINVAL on this base")])
         smoke = report.binaries[0]
         self.assertEqual(smoke.cases[1].status, "skip")
         self.assertIn("EINVAL on this base", smoke.cases[1].directive)
         self.assertEqual(smoke.status, "pass")
-        self.assertEqual(notes, ["known difference: vfio_smoke_test: smoke.cdev.open: EINVAL on this base"])
+        self.assertEqual(notes, ["known difference: vfio_smoke_test:smoke.cdev.open: EINVAL on this base"])
 
     def test_a_listed_case_that_passes_is_reported_not_hidden(self):
         report = ktap.parse(load("ktap-mixed.log"))
-        notes = verdict.apply_known(report, [("vfio_smoke_test: smoke.group.open", "x")])
+        notes = verdict.apply_known(report, [(verdict.known_pattern("vfio_smoke_test:smoke.group.open"), "x")])
         self.assertEqual(report.binaries[0].cases[0].status, "pass")
-        self.assertEqual(notes, ["listed as a known difference but passes: vfio_smoke_test: smoke.group.open"])
+        self.assertEqual(notes, ["listed as a known difference but passes: vfio_smoke_test:smoke.group.open"])
 
     def test_unlisted_failures_stay_failures(self):
         report = ktap.parse(load("ktap-mixed.log"))
-        verdict.apply_known(report, [("other_test: *", "x")])
+        verdict.apply_known(report, [(verdict.known_pattern("other_test:*"), "x")])
         self.assertEqual(report.counts(), {"pass": 2, "fail": 2, "skip": 1})
+
+
+class KnownPatternTest(unittest.TestCase):
+    def test_brackets_are_literal_and_star_is_any_text(self):
+        p = verdict.known_pattern("t[nvme]:x.type1*_iommu.overflow")
+        self.assertTrue(p.match("t[nvme]:x.type1v2_iommu.overflow"))
+        self.assertFalse(p.match("t[n]:x.type1v2_iommu.overflow"))
+        self.assertFalse(p.match("t[nvme]:x.type1v2_iommu.overflow_more"))
 
 
 class ReportTest(unittest.TestCase):
