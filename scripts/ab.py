@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Compare two VM runs, base kernel against series kernel.
 
-  ab.py BASE_CONSOLE SERIES_CONSOLE
+  ab.py BASE_CONSOLE SERIES_CONSOLE [KNOWN]
 
 Prints one row per test case with its result on each kernel, the reset
 latencies of both runs with the ratio series/base, and a summary.  A case
 that fails on base and passes on the series is behaviour the series adds;
 one that passes on both already worked on base (a finding, not a failure).
 Exit status 1 when the series run has failures or a splat: the base run is
-expected to fail the tests of the new behaviour.
+expected to fail the tests of the new behaviour.  KNOWN is the queue's
+known-differences file (see verdict.py): those cases count as skipped on
+both kernels.
 """
 import os
 import sys
@@ -21,23 +23,26 @@ import verdict  # noqa: E402
 MARK = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP", None: "-"}
 
 
-def results(text):
+def results(text, known):
     out = {}
-    for b in ktap.parse(text).binaries:
+    report = ktap.parse(text)
+    verdict.apply_known(report, known)
+    for b in report.binaries:
         for leaf in b.leaves():
             out[f"{b.name}: {leaf.name}"] = leaf.status
     return out
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) not in (3, 4):
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    known = verdict.read_known(argv[3] if len(argv) == 4 else "")
     texts = []
-    for path in argv[1:]:
+    for path in argv[1:3]:
         with open(path, errors="replace") as f:
             texts.append(f.read())
-    base, series = (results(t) for t in texts)
+    base, series = (results(t, known) for t in texts)
     names = list(series) + [n for n in base if n not in series]
     width = max(len(n) for n in names) if names else 10
     new = same = regressed = 0

@@ -36,7 +36,8 @@ for side in base series; do
 	phase_end
 done
 set +e
-python3 "$TOP/scripts/ab.py" "$AB/base/console.log" "$AB/series/console.log" >"$AB/ab.txt"
+python3 "$TOP/scripts/ab.py" "$AB/base/console.log" "$AB/series/console.log" \
+	"$PATCHES/known-differences" >"$AB/ab.txt"
 status=$?
 set -e
 cat "$AB/ab.txt"

@@ -43,6 +43,8 @@ done
 case $mode in check | cmd | shell | print) ;; *) die "run-vm.sh: unknown mode $mode" ;; esac
 [ "$mode" != cmd ] || [ -n "$cmd" ] || die "run-vm.sh cmd needs --cmd 'COMMAND'"
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel'"
+# QEMU may run in a chroot that sees build/ at the same absolute path.
+kernel=$(realpath "$kernel")
 [ -f "$INITRD" ] || die "no initramfs at $INITRD: run 'make initramfs'"
 
 run=$(mktemp -d /tmp/vfio-vm.XXXXXX)
@@ -73,7 +75,7 @@ args=(
 	-device intel-iommu,intremap=on,caching-mode=on
 	"${topology[@]}"
 	-chardev "socket,id=hmp,path=$run/hmp.sock,server=on,wait=off"
-	-mon chardev=hmp,mode=readline
+	-object monitor-hmp,id=hmp_mon,chardev=hmp,readline=on
 	-device virtio-serial-pci,id=vser,bus=pcie.0,addr=0x1e
 	-chardev "socket,id=hmp_guest,path=$run/hmp.sock"
 	-device virtserialport,bus=vser.0,chardev=hmp_guest,name=qemu-monitor
