@@ -69,7 +69,7 @@ qemu-cmdline: qemu
 	@bash $(S)/run-vm.sh print $(KERNEL) $(if $(QEMU),--qemu '$(QEMU)')
 
 ab: kernel initramfs qemu
-	@bash $(S)/ab.sh '$(Q1)' $(if $(QEMU),--qemu '$(QEMU)')
+	@bash $(S)/ab.sh '$(Q1)' $(if $(QEMU),--qemu '$(QEMU)') $(if $(TESTS),--tests '$(TESTS)')
 
 host-test: selftests
 	@bash $(S)/host-tests.sh

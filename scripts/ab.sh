@@ -4,16 +4,29 @@
 # series' kernel changes) and on its series kernel, then ab.py's table of
 # which cases pass on each and the reset latencies.
 #
-#   ab.sh QUEUE [--qemu PATH]
+#   ab.sh QUEUE [--qemu PATH] [--tests "A B"]
 set -eu
 . "$(dirname "$0")/lib.sh"
 use_queue "${1:-}"
 shift
-qemu=
-[ "${1:-}" = --qemu ] && qemu=${2:-}
+qemu='' tests=''
+while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || die "ab.sh: $1 needs a value"
+	case $1 in
+	--qemu) qemu=$2 ;;
+	--tests) tests=$2 ;;
+	*) die "ab.sh: unknown option $1" ;;
+	esac
+	shift 2
+done
 need_tree
 
 AB=$QBUILD/ab
+if ! git -C "$TREE" diff --name-only "$(base_commit)..HEAD" |
+	grep -qv -e '^tools/' -e '^Documentation/' -e '^MAINTAINERS$'; then
+	say "A/B ($QUEUE): the queue changes no kernel file, so its base kernel is its series kernel: nothing to compare ('make run QUEUE=$QUEUE' runs the tests)"
+	exit 0
+fi
 phase "A/B ($QUEUE): base kernel build"
 if [ -e "$AB/linux/.git" ]; then
 	git -C "$AB/linux" checkout -q --detach "$(base_commit)"
@@ -31,7 +44,8 @@ for side in base series; do
 	kernel=$KBUILD/arch/x86/boot/bzImage
 	[ "$side" = base ] && kernel=$AB/kbuild/arch/x86/boot/bzImage
 	set +e
-	bash "$TOP/scripts/run-vm.sh" check "$kernel" --results "$AB/$side" --qemu "$qemu" >/dev/null
+	bash "$TOP/scripts/run-vm.sh" check "$kernel" --results "$AB/$side" --qemu "$qemu" \
+		--tests "$tests" >/dev/null
 	set -e
 	phase_end
 done

@@ -3,7 +3,7 @@
 # host's apt configuration: a private apt directory under build/apt/SUITE
 # whose one source list names SUITE on the machine's own Debian mirror.
 #
-#   apt-suite.sh mirror                 print the mirror (from /etc/apt)
+#   apt-suite.sh mirror [ETC_APT]       print the mirror (from /etc/apt, or ETC_APT)
 #   apt-suite.sh download SUITE PKG DIR download PKG's .deb into DIR, print its path
 #   apt-suite.sh list SUITE             print the private source list's path
 #                                       (updated), for debootstrap-style users
@@ -12,24 +12,24 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-# mirror: the URI of the host's Debian archive: the first deb822 or
-# one-line source whose suite is the host's codename (not -security).
+# mirror [ETC_APT]: the URI of the host's Debian archive: the first deb822
+# or one-line source whose suite is the host's codename (not -security).
 mirror() {
-	local codename uri
+	local codename uri etc=${1:-/etc/apt}
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	[ -n "$codename" ] || die "cannot tell the host's Debian codename from /etc/os-release"
 	uri=$(
-		cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v c="$codename" '
+		cat "$etc"/sources.list.d/*.sources 2>/dev/null | awk -v c="$codename" '
 			/^[[:space:]]*$/ { if (ok && u != "") { print u; exit } ok = 0; u = ""; next }
 			/^URIs:/ { u = $2 }
 			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) ok = 1 }
 			END { if (ok && u != "") print u }' | head -n 1
 	)
 	if [ -z "$uri" ]; then
-		uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		uri=$(cat "$etc/sources.list" "$etc"/sources.list.d/*.list 2>/dev/null |
 			sed 's/\[[^]]*\]//' | awk -v c="$codename" '$1 == "deb" && $3 == c { print $2; exit }')
 	fi
-	[ -n "$uri" ] || die "no Debian mirror for '$codename' in /etc/apt/sources.list{,.d}: add one, or give the base as KSRC= and QEMU as QEMU="
+	[ -n "$uri" ] || die "no Debian mirror for '$codename' in $etc/sources.list{,.d}: add one, or give the base as KSRC= and QEMU as QEMU="
 	echo "${uri%/}"
 }
 
@@ -51,7 +51,7 @@ private_apt() {
 
 case ${1:-} in
 mirror)
-	mirror
+	mirror "${2:-}"
 	;;
 download)
 	[ $# = 4 ] || die "usage: apt-suite.sh download SUITE PKG DIR"

@@ -11,6 +11,9 @@ set -eu
 REQUIRED="
 make make
 gcc gcc
+g++ g++
+pkg-config pkg-config
+man man-db
 git git
 perl perl
 python3 python3

@@ -101,12 +101,12 @@ def qemu_args(devices):
             chassis += 1
             props += [f"chassis={chassis}", "slot=0" if dev.model != "pcie-root-port" else f"slot={chassis}"]
         args += ["-device", ",".join(props)]
-    # A NIC's netdev= names a backend: a port of one hub, so that every NIC
-    # has a peer and nothing leaves the VM.
-    for dev in devices:
-        for p in dev.props:
-            if p.startswith("netdev="):
-                args += ["-netdev", f"hubport,id={p[7:]},hubid=0"]
+    # A NIC's netdev= names its backend: the one port of a hub of its own,
+    # so that every NIC has a peer, sees no other NIC's frames and nothing
+    # leaves the VM.
+    netdevs = [p[7:] for dev in devices for p in dev.props if p.startswith("netdev=")]
+    for hub, name in enumerate(netdevs):
+        args += ["-netdev", f"hubport,id={name},hubid={hub}"]
     return args
 
 

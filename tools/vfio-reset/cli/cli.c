@@ -30,12 +30,14 @@ static const char usage_text[] =
 "  --cdev             open through /dev/vfio/devices + /dev/iommu (iommufd)\n"
 "  --group            open through /dev/vfio/<group> + type1 container\n"
 "                     default: cdev when /dev/iommu and vfio-dev/ exist, else group\n"
-"  --json             plan: JSON output\n"
+"  --json             plan: one JSON array, an object per device (errors too);\n"
+"                     watch: one JSON object per line, per event, in order\n"
 "  --count N          watch: stop after N events\n"
 "  --repeat N         reset, hot-reset: reset N times (default 1), one line per\n"
 "                     run, then \"<bdf>: <reset|hot-reset> x<N>: median <M> ms,\n"
 "                     min <A> ms, max <B> ms\" (time of the reset ioctl)\n"
 "  -h, --help         this text\n"
+"  --version          print the CLI and library versions\n"
 "\n"
 "examples:\n"
 "  vfio-reset plan 0000:01:00.0 0000:01:00.1\n"
@@ -44,6 +46,7 @@ static const char usage_text[] =
 "  vfio-reset --cdev hot-reset 0000:01:00.0 0000:01:00.1\n"
 "  vfio-reset reset --repeat 20 0000:02:00.0\n"
 "  vfio-reset watch --count 1 0000:01:00.0\n"
+"  vfio-reset watch --json 0000:01:00.0\n"
 "\n"
 "exit codes:\n"
 "  0  success (plan: plan computed, even if it lists blockers)\n"
@@ -58,6 +61,7 @@ struct cli {
 	bool json;
 	long count;
 	long repeat;		/* 0: not given */
+	bool version;
 	const char *cmd;
 	const char *bdfs[MAX_BDFS];
 	size_t n_bdfs;
@@ -140,6 +144,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 				return -r;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			c->cmd = "help";
+		} else if (strcmp(a, "--version") == 0) {
+			c->version = true;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error(c, "unknown option '%s'", a);
 		} else if (!c->cmd) {
@@ -153,6 +159,56 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	return EXIT_VR_OK;
 }
 
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static const char *err_kind_name(enum vfio_reset_err_kind k)
+{
+	switch (k) {
+	case VFIO_RESET_ERR_GENERIC: return "failed";
+	case VFIO_RESET_ERR_NOT_FOUND: return "not-found";
+	case VFIO_RESET_ERR_NOT_VFIO: return "not-vfio";
+	case VFIO_RESET_ERR_GROUP_NOT_VIABLE: return "group-not-viable";
+	case VFIO_RESET_ERR_NO_CDEV: return "no-cdev";
+	}
+	return "failed";
+}
+
+static const char *errname(int err);
+
+/* "\"error\":{...}" members of an error object */
+static void json_error_member(FILE *out, const struct vfio_reset_err *e)
+{
+	fprintf(out, "\"error\":{\"errno\":%d,\"errno_name\":\"%s\",\"kind\":\"%s\",\"message\":",
+		e->err, errname(e->err), err_kind_name(e->kind));
+	json_str(out, e->msg);
+	fputc('}', out);
+}
+
+/* {"bdf":...,"error":{...}}: what plan --json and watch --json print for a failure */
+static void print_error_json(FILE *out, const char *bdf, const struct vfio_reset_err *e)
+{
+	fputs("{\"bdf\":", out);
+	if (bdf)
+		json_str(out, bdf);
+	else
+		fputs("null", out);
+	fputc(',', out);
+	json_error_member(out, e);
+	fputc('}', out);
+}
+
 static int open_all(struct cli *c)
 {
 	struct vfio_reset_err e = { 0 };
@@ -161,7 +217,7 @@ static int open_all(struct cli *c)
 
 	for (size_t i = 0; i < c->n_bdfs; i++)
 		if (vfio_reset_parse_bdf(c->bdfs[i], canon) < 0)
-			return usage_error(c, "'%s' is not a PCI address (DDDD:BB:DD.F)",
+			return usage_error(c, "'%s' is not a PCI address (DDDD:BB:DD.F or BB:DD.F, hex)",
 					   c->bdfs[i]);
 	c->ctx = vfio_reset_ctx_new(c->env->backend, c->env->sys, c->env->backend_priv);
 	if (!c->ctx)
@@ -175,25 +231,36 @@ static int open_all(struct cli *c)
 		if (vfio_reset_open(c->ctx, c->bdfs[i], path, &c->devs[i], &e) < 0) {
 			vfio_reset_parse_bdf(c->bdfs[i], canon);
 			report(c, canon, &e);
+			if (c->json) {	/* stdout stays one valid JSON document */
+				bool plan = strcmp(c->cmd, "plan") == 0;
+
+				fputs(plan ? "[" : "", c->env->out);
+				print_error_json(c->env->out, canon, &e);
+				fputs(plan ? "]\n" : "\n", c->env->out);
+			}
 			return exit_for(&e);
 		}
 	}
 	return EXIT_VR_OK;
 }
 
+/* symbolic name of a negative errno, for plan and JSON output */
 static const char *errname(int err)
 {
-	switch (err) {
-	case EINVAL: return "EINVAL";
-	case ENODEV: return "ENODEV";
-	case EPERM: return "EPERM";
-	case EBUSY: return "EBUSY";
-	case ENOSPC: return "ENOSPC";
-	case EAGAIN: return "EAGAIN";
-	case ENOTTY: return "ENOTTY";
-	case 0: return "note";
-	default: return "errno";
-	}
+	static const struct { int err; const char *name; } names[] = {
+		{ 0, "note" },
+		{ -EINVAL, "EINVAL" }, { -ENODEV, "ENODEV" }, { -EPERM, "EPERM" },
+		{ -EBUSY, "EBUSY" }, { -ENOSPC, "ENOSPC" }, { -EAGAIN, "EAGAIN" },
+		{ -ENOTTY, "ENOTTY" }, { -ENOENT, "ENOENT" }, { -EIO, "EIO" },
+		{ -EFAULT, "EFAULT" }, { -ENOTSUP, "ENOTSUP" }, { -EPROTO, "EPROTO" },
+		{ -ENOMEM, "ENOMEM" }, { -EBADF, "EBADF" }, { -EACCES, "EACCES" },
+		{ -ENXIO, "ENXIO" }, { -EMFILE, "EMFILE" }, { -ENOSYS, "ENOSYS" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return "errno";
 }
 
 static const char *path_name(enum vfio_reset_path p)
@@ -276,18 +343,21 @@ static void print_plan_table(FILE *out, const struct vfio_reset_plan *p)
 	free(rows);
 }
 
-static void json_str(FILE *out, const char *s)
+static const char *cause_name(enum vfio_reset_cause cause)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
+	switch (cause) {
+	case VFIO_RESET_CAUSE_NOTE: return "note";
+	case VFIO_RESET_CAUSE_NO_FUNCTION_RESET: return "no-function-reset";
+	case VFIO_RESET_CAUSE_NO_SLOT_OR_BUS: return "no-slot-or-bus-reset";
+	case VFIO_RESET_CAUSE_NO_IOMMU_GROUP: return "no-iommu-group";
+	case VFIO_RESET_CAUSE_INFO_FAILED: return "hot-reset-info-failed";
+	case VFIO_RESET_CAUSE_PATH_MISMATCH: return "path-mismatch";
+	case VFIO_RESET_CAUSE_NOT_VFIO: return "not-vfio";
+	case VFIO_RESET_CAUSE_NOT_OWNED: return "not-owned";
+	case VFIO_RESET_CAUSE_GROUP_NOT_HELD: return "group-not-held";
+	case VFIO_RESET_CAUSE_NO_OWNED_FLAG: return "no-owned-flag";
 	}
-	fputc('"', out);
+	return "?";
 }
 
 static void print_plan_json(FILE *out, const struct vfio_reset_plan *p)
@@ -308,7 +378,7 @@ static void print_plan_json(FILE *out, const struct vfio_reset_plan *p)
 		fputs("null", out);
 	fprintf(out, "},\"hot_reset\":{\"available\":%s,\"info_errno\":%d,\"flags\":%u,"
 		"\"uses_devid\":%s,\"affected\":[",
-		p->hot_reset ? "true" : "false", -p->hot_info_err, p->hot_flags,
+		p->hot_reset ? "true" : "false", p->hot_info_err, p->hot_flags,
 		vfio_reset_plan_uses_devid(p) ? "true" : "false");
 	for (size_t i = 0; i < p->n_affected; i++) {
 		const struct vfio_reset_affected *a = &p->affected[i];
@@ -335,9 +405,10 @@ static void print_plan_json(FILE *out, const struct vfio_reset_plan *p)
 	for (size_t i = 0; i < p->n_blockers; i++) {
 		const struct vfio_reset_blocker *b = &p->blockers[i];
 
-		fprintf(out, "%s{\"reset\":\"%s\",\"errno\":%d,\"errno_name\":\"%s\",\"reason\":",
+		fprintf(out, "%s{\"reset\":\"%s\",\"cause\":\"%s\",\"errno\":%d,"
+			"\"errno_name\":\"%s\",\"reason\":",
 			i ? "," : "", b->kind == VFIO_RESET_HOT ? "hot" : "function",
-			b->err, errname(b->err));
+			cause_name(b->cause), b->err, errname(b->err));
 		json_str(out, b->reason);
 		fputc('}', out);
 	}
@@ -352,17 +423,22 @@ static int cmd_plan(struct cli *c)
 	if (c->json)
 		fputc('[', out);
 	for (size_t i = 0; i < c->n_bdfs; i++) {
+		const char *bdf = vfio_reset_dev_bdf(c->devs[i]);
 		struct vfio_reset_plan plan;
 		struct vfio_reset_err e = { 0 };
+		int ret;
 
-		if (vfio_reset_plan(c->devs[i], VFIO_RESET_PLAN_PROBE_GROUPS, &plan, &e) < 0) {
-			report(c, c->devs[i]->bdf, &e);
+		ret = vfio_reset_plan(c->devs[i], VFIO_RESET_PLAN_PROBE_GROUPS, &plan, &e);
+		if (c->json && i)
+			fputc(',', out);
+		if (ret < 0) {
+			report(c, bdf, &e);
+			if (c->json)
+				print_error_json(out, bdf, &e);
 			rc = exit_for(&e);
 			continue;
 		}
 		if (c->json) {
-			if (i)
-				fputc(',', out);
 			print_plan_json(out, &plan);
 		} else {
 			if (i)
@@ -408,7 +484,7 @@ static int run_resets(struct cli *c, enum vfio_reset_kind kind)
 
 	if (!ns) {
 		fprintf(c->env->err, "vfio-reset: %s: out of memory for %ld runs\n",
-			dev->bdf, n);
+			vfio_reset_dev_bdf(dev), n);
 		return EXIT_VR_FAILED;
 	}
 	for (long i = 0; i < n; i++) {
@@ -422,21 +498,21 @@ static int run_resets(struct cli *c, enum vfio_reset_kind kind)
 		ret = kind == VFIO_RESET_HOT ? vfio_reset_hot(dev, &res, &e) :
 		      vfio_reset_function(dev, &res, &e);
 		if (ret < 0) {
-			fprintf(c->env->err, "vfio-reset: %s: %s%s\n", dev->bdf, run, e.msg);
+			fprintf(c->env->err, "vfio-reset: %s: %s%s\n", vfio_reset_dev_bdf(dev), run, e.msg);
 			rc = EXIT_VR_FAILED;
 			break;
 		}
 		ns[i] = res.duration_ns;
 		if (kind == VFIO_RESET_HOT)
 			fprintf(c->env->out, "%s: %shot reset ok in %.3f ms (%zu group fd(s) passed)\n",
-				dev->bdf, run, (double)res.duration_ns / 1e6, res.n_group_fds);
+				vfio_reset_dev_bdf(dev), run, (double)res.duration_ns / 1e6, res.n_group_fds);
 		else
 			fprintf(c->env->out, "%s: %sfunction reset ok in %.3f ms (id %04x:%04x)\n",
-				dev->bdf, run, (double)res.duration_ns / 1e6,
+				vfio_reset_dev_bdf(dev), run, (double)res.duration_ns / 1e6,
 				res.vendor_device & 0xffff, res.vendor_device >> 16);
 	}
 	if (rc == EXIT_VR_OK && c->repeat)
-		vfio_reset_cli_latency_summary(c->env->out, dev->bdf, what, ns, (size_t)n);
+		vfio_reset_cli_latency_summary(c->env->out, vfio_reset_dev_bdf(dev), what, ns, (size_t)n);
 	free(ns);
 	return rc;
 }
@@ -453,18 +529,41 @@ static int cmd_hot_reset(struct cli *c)
 
 struct watched { int fd; const char *bdf; const char *what; };
 
-static void print_event(FILE *out, const struct watched *w, uint64_t n)
+static void print_event(FILE *out, bool json, unsigned long seq, const struct watched *w,
+			uint64_t n)
 {
 	struct timespec ts;
 	struct tm tm;
-	char when[32];
+	char when[48];
+	size_t len;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(out, "%s.%03ldZ %s %s (x%" PRIu64 ")\n", when, ts.tv_nsec / 1000000,
-		w->bdf, w->what, n);
+	len = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + len, sizeof(when) - len, ".%03ldZ", ts.tv_nsec / 1000000);
+	if (json) {
+		fprintf(out, "{\"seq\":%lu,\"time\":\"%s\",\"bdf\":", seq, when);
+		json_str(out, w->bdf);
+		fprintf(out, ",\"event\":\"%s\",\"count\":%" PRIu64 "}\n", w->what, n);
+	} else {
+		fprintf(out, "%s %s %s (x%" PRIu64 ")\n", when, w->bdf, w->what, n);
+	}
 	fflush(out);
+}
+
+/* a subscription that failed: stderr always, an object on stdout with --json */
+static void watch_failed(struct cli *c, const char *bdf, const char *what,
+			 const struct vfio_reset_err *e)
+{
+	report(c, bdf, e);
+	if (!c->json)
+		return;
+	fputs("{\"bdf\":", c->env->out);
+	json_str(c->env->out, bdf);
+	fprintf(c->env->out, ",\"source\":\"%s\",", what);
+	json_error_member(c->env->out, e);
+	fputs("}\n", c->env->out);
+	fflush(c->env->out);
 }
 
 static int cmd_watch(struct cli *c)
@@ -476,21 +575,29 @@ static int cmd_watch(struct cli *c)
 	int rc = EXIT_VR_OK;
 
 	for (size_t i = 0; i < c->n_bdfs; i++) {
+		const char *bdf = vfio_reset_dev_bdf(c->devs[i]);
 		struct vfio_reset_err e = { 0 };
 		int fd = vfio_reset_subscribe_err(c->devs[i], &e);
 
 		if (fd >= 0)
-			w[n++] = (struct watched){ fd, c->devs[i]->bdf, "error" };
+			w[n++] = (struct watched){ fd, bdf, "error" };
 		else
-			report(c, c->devs[i]->bdf, &e);
+			watch_failed(c, bdf, "error", &e);
 		fd = vfio_reset_subscribe_reset_done(c->devs[i], &e);
 		if (fd >= 0)
-			w[n++] = (struct watched){ fd, c->devs[i]->bdf, "reset-done" };
+			w[n++] = (struct watched){ fd, bdf, "reset-done" };
 		else
-			report(c, c->devs[i]->bdf, &e);
+			watch_failed(c, bdf, "reset-done", &e);
 	}
 	if (n == 0) {
-		fprintf(c->env->err, "vfio-reset: nothing to watch\n");
+		struct vfio_reset_err e = { 0 };
+
+		vfio_reset_set_err(&e, -ENOTSUP, VFIO_RESET_ERR_GENERIC, "nothing to watch");
+		fprintf(c->env->err, "vfio-reset: %s\n", e.msg);
+		if (c->json) {
+			print_error_json(c->env->out, NULL, &e);
+			fputc('\n', c->env->out);
+		}
 		return EXIT_VR_FAILED;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -505,14 +612,15 @@ static int cmd_watch(struct cli *c)
 			rc = EXIT_VR_FAILED;
 			break;
 		}
-		for (size_t i = 0; ret > 0 && i < n; i++) {
+		/* per device, error before reset-done: the order they are armed in */
+		for (size_t i = 0; ret > 0 && i < n && (c->count == 0 || seen < c->count); i++) {
 			uint64_t v;
 
 			if (!(pfd[i].revents & POLLIN))
 				continue;
 			if (read(pfd[i].fd, &v, sizeof(v)) == (ssize_t)sizeof(v)) {
-				print_event(c->env->out, &w[i], v);
 				seen++;
+				print_event(c->env->out, c->json, (unsigned long)seen, &w[i], v);
 			}
 		}
 	}
@@ -529,6 +637,12 @@ int vfio_reset_cli_main(int argc, char **argv, const struct vfio_reset_cli_env *
 
 	if (rc)
 		return rc;
+	if (c.version) {
+		fprintf(env->out, "vfio-reset %d.%d.%d (libvfio-reset %s)\n",
+			VFIO_RESET_VERSION_MAJOR, VFIO_RESET_VERSION_MINOR,
+			VFIO_RESET_VERSION_PATCH, vfio_reset_version_string());
+		return EXIT_VR_OK;
+	}
 	if (!c.cmd)
 		return usage_error(&c, "%s", "missing command");
 	if (strcmp(c.cmd, "help") == 0) {
@@ -549,8 +663,8 @@ int vfio_reset_cli_main(int argc, char **argv, const struct vfio_reset_cli_env *
 		return usage_error(&c, "%s: needs at least one BDF", c.cmd);
 	if (run == cmd_reset && c.n_bdfs != 1)
 		return usage_error(&c, "%s", "reset: takes exactly one BDF");
-	if (c.json && run != cmd_plan)
-		return usage_error(&c, "%s", "--json only applies to plan");
+	if (c.json && run != cmd_plan && run != cmd_watch)
+		return usage_error(&c, "%s", "--json only applies to plan and watch");
 	if (c.count && run != cmd_watch)
 		return usage_error(&c, "%s", "--count only applies to watch");
 	if (c.repeat && run != cmd_reset && run != cmd_hot_reset)

@@ -5,7 +5,7 @@
 
 #include <signal.h>
 #include <stdio.h>
-#include "vfio_reset.h"
+#include "vfio_reset_backend.h"
 
 enum vfio_reset_exit {
 	EXIT_VR_OK = 0,

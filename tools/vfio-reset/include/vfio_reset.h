@@ -1,11 +1,21 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * libvfio-reset: plan and perform resets of vfio-pci devices from a VMM.
  *
- * Every function returning int returns 0 (or a non-negative value) on
- * success and a negative errno on failure.  Functions taking a
- * struct vfio_reset_err fill it with a sentence for humans, so callers can
- * print "vfio-reset: <bdf>: <msg>" without guessing what went wrong.
+ * This is the consumer API.  Backends (the ops vector a device handle is
+ * driven through) are declared in vfio_reset_backend.h.
+ *
+ * Errors: every function returning int returns 0 (or a non-negative value
+ * such as an fd) on success and a negative errno on failure; every errno
+ * stored in a struct of this header (vfio_reset_err.err,
+ * vfio_reset_plan.hot_info_err, vfio_reset_affected.group_open_err,
+ * vfio_reset_blocker.err, vfio_reset_result.err) is negative too, 0 meaning
+ * none.  Functions taking a struct vfio_reset_err fill it with a sentence
+ * for humans, so callers can print "vfio-reset: <bdf>: <msg>" without
+ * guessing what went wrong.
+ *
+ * Threading: a context and its devices are not locked; use one context per
+ * thread or serialise calls on it.  Distinct contexts are independent.
  */
 #ifndef VFIO_RESET_H
 #define VFIO_RESET_H
@@ -13,7 +23,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <linux/vfio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VFIO_RESET_VERSION_MAJOR 0
+#define VFIO_RESET_VERSION_MINOR 1
+#define VFIO_RESET_VERSION_PATCH 0
+/* (MAJOR << 16) | (MINOR << 8) | PATCH, comparable with vfio_reset_version() */
+#define VFIO_RESET_VERSION_CODE \
+	((VFIO_RESET_VERSION_MAJOR << 16) | (VFIO_RESET_VERSION_MINOR << 8) | \
+	 VFIO_RESET_VERSION_PATCH)
+
+/* version of the library actually loaded, as VFIO_RESET_VERSION_CODE */
+unsigned int vfio_reset_version(void);
+/* the same as "MAJOR.MINOR.PATCH" */
+const char *vfio_reset_version_string(void);
 
 #define VFIO_RESET_BDF_LEN 16		/* "0000:00:00.0" + NUL, rounded */
 #define VFIO_RESET_MSG_LEN 256
@@ -42,86 +68,18 @@ struct vfio_reset_err {
 	char msg[VFIO_RESET_MSG_LEN];
 };
 
-/*
- * Injectable view of sysfs and /dev.  The library never touches sysfs
- * directly, so a backend may name devices that have no sysfs presence
- * (the fake backend, or a VMM given pre-opened fds).
- */
-struct vfio_reset_sys {
-	void *priv;
-	/* 1 if /sys/bus/pci/devices/<bdf> exists, 0 if not */
-	int (*dev_exists)(void *priv, const char *bdf);
-	/* basename of the symlink <bdf>/<link> (driver, iommu_group) */
-	int (*dev_link)(void *priv, const char *bdf, const char *link,
-			char *buf, size_t len);
-	/* contents of <bdf>/<attr>, trailing newline removed */
-	int (*dev_attr)(void *priv, const char *bdf, const char *attr,
-			char *buf, size_t len);
-	/* name of the first entry of directory <bdf>/<dir> (vfio-dev) */
-	int (*dev_dir_entry)(void *priv, const char *bdf, const char *dir,
-			     char *buf, size_t len);
-	/* 1 if the path (a device node such as /dev/iommu) exists */
-	int (*node_exists)(void *priv, const char *path);
-};
-
-extern const struct vfio_reset_sys vfio_reset_sys_host;
-
+/* opaque handles */
 struct vfio_reset_dev;
 struct vfio_reset_ctx;
 
-/* Per-backend device operations: raw uapi calls, each returns -errno. */
-struct vfio_reset_ops {
-	int (*get_info)(struct vfio_reset_dev *dev, struct vfio_device_info *info);
-	int (*get_region_info)(struct vfio_reset_dev *dev,
-			       struct vfio_region_info *info);
-	int (*region_read)(struct vfio_reset_dev *dev, uint64_t offset,
-			   void *buf, size_t len);
-	int (*region_write)(struct vfio_reset_dev *dev, uint64_t offset,
-			    const void *buf, size_t len);
-	int (*get_irq_info)(struct vfio_reset_dev *dev, struct vfio_irq_info *info);
-	int (*set_irqs)(struct vfio_reset_dev *dev, struct vfio_irq_set *set);
-	int (*device_reset)(struct vfio_reset_dev *dev);
-	/* caller sets info->argsz; on -ENOSPC info->count holds the need */
-	int (*hot_reset_info)(struct vfio_reset_dev *dev,
-			      struct vfio_pci_hot_reset_info *info);
-	int (*hot_reset)(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *req);
-	int (*device_feature)(struct vfio_reset_dev *dev,
-			      struct vfio_device_feature *feature);
-	void (*close)(struct vfio_reset_dev *dev);
-};
-
-/* A backend knows how to open devices and group fds in a context. */
-struct vfio_reset_backend {
-	const char *name;
-	int (*open_device)(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
-			   struct vfio_reset_err *err);
-	/* open a group fd only as proof of ownership for a hot reset */
-	int (*open_group)(struct vfio_reset_ctx *ctx, uint32_t group_id);
-	void (*close_fd)(struct vfio_reset_ctx *ctx, int fd);
-	void (*ctx_destroy)(struct vfio_reset_ctx *ctx);
-};
-
-extern const struct vfio_reset_backend vfio_reset_backend_kernel;
-
-/* Open device; fields are read-only for library users. */
-struct vfio_reset_dev {
-	struct vfio_reset_ctx *ctx;
-	const struct vfio_reset_ops *ops;
-	void *priv;			/* backend data */
-	char bdf[VFIO_RESET_BDF_LEN];
-	enum vfio_reset_path path;	/* resolved: GROUP or CDEV */
-	int device_fd;
-	int64_t group_id;		/* -1 if unknown */
-	int group_fd;			/* group path only, else -1 */
-	uint32_t devid;			/* cdev path: devid from BIND_IOMMUFD */
-};
-
-struct vfio_reset_ctx *vfio_reset_ctx_new(const struct vfio_reset_backend *backend,
-					  const struct vfio_reset_sys *sys,
-					  void *backend_priv);
+/*
+ * A context on the host kernel (vfio ioctls, sysfs under /sys/bus/pci).
+ * NULL on allocation failure.  Contexts with other backends are made with
+ * vfio_reset_ctx_new() (vfio_reset_backend.h).
+ */
+struct vfio_reset_ctx *vfio_reset_ctx_new_default(void);
+/* closes every device still open in ctx, then the context's own fds */
 void vfio_reset_ctx_free(struct vfio_reset_ctx *ctx);
-void *vfio_reset_ctx_backend_priv(struct vfio_reset_ctx *ctx);
-const struct vfio_reset_sys *vfio_reset_ctx_sys(struct vfio_reset_ctx *ctx);
 /* Resolve AUTO for a BDF: cdev if /dev/iommu and <bdf>/vfio-dev exist. */
 enum vfio_reset_path vfio_reset_default_path(struct vfio_reset_ctx *ctx,
 					     const char *bdf);
@@ -134,8 +92,10 @@ int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
 		    enum vfio_reset_path path, struct vfio_reset_dev **out,
 		    struct vfio_reset_err *err);
 void vfio_reset_close(struct vfio_reset_dev *dev);
-/* Group fd held by some open device in ctx, or -1. */
-int vfio_reset_ctx_group_fd(struct vfio_reset_ctx *ctx, uint32_t group_id);
+/* canonical "DDDD:BB:DD.F" of an open device */
+const char *vfio_reset_dev_bdf(const struct vfio_reset_dev *dev);
+/* resolved open path: GROUP or CDEV */
+enum vfio_reset_path vfio_reset_dev_path(const struct vfio_reset_dev *dev);
 
 /* ---- reset plan ---- */
 
@@ -162,13 +122,32 @@ struct vfio_reset_affected {
 
 enum vfio_reset_kind { VFIO_RESET_FUNCTION, VFIO_RESET_HOT };
 
+/* what a blocker is about, for callers that act on it */
+enum vfio_reset_cause {
+	VFIO_RESET_CAUSE_NOTE,		/* informative, err == 0 */
+	VFIO_RESET_CAUSE_NO_FUNCTION_RESET, /* VFIO_DEVICE_FLAGS_RESET clear */
+	VFIO_RESET_CAUSE_NO_SLOT_OR_BUS,	/* HOT_RESET_INFO: -ENODEV */
+	VFIO_RESET_CAUSE_NO_IOMMU_GROUP,	/* HOT_RESET_INFO: -EPERM */
+	VFIO_RESET_CAUSE_INFO_FAILED,	/* HOT_RESET_INFO: any other error */
+	VFIO_RESET_CAUSE_PATH_MISMATCH,	/* kernel answered for the other path */
+	VFIO_RESET_CAUSE_NOT_VFIO,	/* a scope device not bound to vfio-pci */
+	VFIO_RESET_CAUSE_NOT_OWNED,	/* cdev: a scope device not owned */
+	VFIO_RESET_CAUSE_GROUP_NOT_HELD, /* group: fd not held (may be openable) */
+	VFIO_RESET_CAUSE_NO_OWNED_FLAG,	/* cdev: DEV_ID_OWNED flag missing */
+};
+
 struct vfio_reset_blocker {
 	enum vfio_reset_kind kind;
-	int err;			/* positive errno the kernel would return */
+	enum vfio_reset_cause cause;
+	int err;			/* negative errno the kernel would return, 0: note */
 	char reason[VFIO_RESET_MSG_LEN];
 };
 
 #define VFIO_RESET_MAX_BLOCKERS 16
+
+/* values of vfio_reset_plan.hot_flags (mirror VFIO_PCI_HOT_RESET_FLAG_*) */
+#define VFIO_RESET_HOT_FLAG_DEV_ID		(1u << 0)
+#define VFIO_RESET_HOT_FLAG_DEV_ID_OWNED	(1u << 1)
 
 struct vfio_reset_plan {
 	char bdf[VFIO_RESET_BDF_LEN];
@@ -189,7 +168,12 @@ struct vfio_reset_plan {
 	struct vfio_reset_blocker blockers[VFIO_RESET_MAX_BLOCKERS];
 };
 
-#define VFIO_RESET_PLAN_PROBE_GROUPS	(1u << 0) /* try-open unheld groups */
+/*
+ * Try-open the groups of the scope the caller does not hold, to tell
+ * group-openable from group-unavailable.  Opening a group can race a VM
+ * that is starting: without the flag, plan opens nothing.
+ */
+#define VFIO_RESET_PLAN_PROBE_GROUPS	(1u << 0)
 
 int vfio_reset_plan(struct vfio_reset_dev *dev, unsigned int flags,
 		    struct vfio_reset_plan *plan, struct vfio_reset_err *err);
@@ -215,41 +199,42 @@ int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
 
 /* ---- notifications ---- */
 
-/* eventfd triggered on AER errors (VFIO_PCI_ERR_IRQ_INDEX); returns fd */
+/*
+ * eventfd (nonblocking, close-on-exec, owned by the caller) triggered on
+ * AER errors (VFIO_PCI_ERR_IRQ_INDEX); returns the fd or -errno.
+ */
 int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err);
 
 /*
- * Reset-completed notification: VFIO_PCI_RESET_DONE_IRQ_INDEX, an eventfd
- * the kernel signals once per completed reset it did behind the user's
- * back (sysfs reset, bus/slot reset by another kernel user, fatal AER/DPC
- * recovery), after the user's configuration is restored and BAR access has
- * resumed.  Not signalled for VFIO_DEVICE_RESET, hot reset, open or close.
+ * Reset-completed notification (the uapi's VFIO_PCI_RESET_DONE_IRQ_INDEX):
+ * an eventfd the kernel signals once per completed reset it did behind the
+ * user's back (sysfs reset, bus/slot reset by another kernel user, fatal
+ * AER/DPC recovery), after the user's configuration is restored and BAR
+ * access has resumed.  Not signalled for VFIO_DEVICE_RESET, hot reset,
+ * open or close.
  *
- * The fallback lets the library build against uapi headers older than the
- * constant.  The uapi defines it as an enum constant, which the
- * preprocessor cannot see, so this macro is also defined with new headers;
- * it expands to the same value (the index after VFIO_PCI_REQ_IRQ_INDEX).
- */
-#ifndef VFIO_PCI_RESET_DONE_IRQ_INDEX
-#define VFIO_PCI_RESET_DONE_IRQ_INDEX (VFIO_PCI_REQ_IRQ_INDEX + 1)
-#endif
-/*
  * 0 if the device offers it (GET_IRQ_INFO: count >= 1, EVENTFD), else the
  * negative errno: the kernel's answer (-EINVAL from kernels or drivers
  * without it) or -ENOTSUP when it answers count 0 / no EVENTFD flag.
  */
 int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev);
-/* returns eventfd, or the probe's -errno when unsupported */
+/* returns an eventfd as for _err, or the probe's -errno when unsupported */
 int vfio_reset_subscribe_reset_done(struct vfio_reset_dev *dev,
 				    struct vfio_reset_err *err);
 
 /* ---- helpers ---- */
+
+/*
+ * Strict PCI address: "DDDD:BB:DD.F" or "BB:DD.F" (domain 0), hex digits
+ * (either case) of exactly these widths, device <= 1f, function <= 7.
+ * Stores the canonical lower-case long form; -EINVAL otherwise.
+ */
 int vfio_reset_parse_bdf(const char *in, char out[VFIO_RESET_BDF_LEN]);
 void vfio_reset_format_bdf(char out[VFIO_RESET_BDF_LEN], uint16_t seg,
 			   uint8_t bus, uint8_t devfn);
-int vfio_reset_set_err(struct vfio_reset_err *err, int negerr,
-		       enum vfio_reset_err_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-bool vfio_reset_driver_is_vfio(const char *driver);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* VFIO_RESET_H */

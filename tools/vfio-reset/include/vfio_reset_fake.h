@@ -1,13 +1,18 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * Scripted fake backend for unit tests: a table of devices and the answers
  * the kernel would give, with ownership computed the way vfio_pci_core.c
- * computes it so plan tests exercise real decision paths.
+ * computes it so plan tests exercise real decision paths.  Not part of
+ * the installed library: tests link lib/fake.c themselves.
  */
 #ifndef VFIO_RESET_FAKE_H
 #define VFIO_RESET_FAKE_H
 
-#include "vfio_reset.h"
+#include "vfio_reset_backend.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define VFIO_FAKE_MAX_DEVS 16
 #define VFIO_FAKE_MAX_SCOPE 8
@@ -28,7 +33,7 @@ struct vfio_fake_device {
 	uint32_t enospc_always;		/* keep answering ENOSPC (topology churn) */
 	uint32_t config_id;		/* config dword 0 after reset */
 	unsigned int reset_delay_us;	/* each RESET / PCI_HOT_RESET sleeps this long */
-	bool reset_done_irq;		/* offers VFIO_PCI_RESET_DONE_IRQ_INDEX */
+	bool reset_done_irq;		/* offers the reset-done IRQ index */
 };
 
 struct vfio_fake {
@@ -44,7 +49,6 @@ struct vfio_fake {
 	int open_group_fds;		/* proof fds currently open: leak check */
 	int err_eventfd, done_eventfd;
 	uint32_t last_set_irqs_flags;
-	unsigned int feature_calls;	/* VFIO_DEVICE_FEATURE: must stay unused */
 	uint32_t next_devid;
 };
 
@@ -56,5 +60,9 @@ int vfio_fake_kernel_reset(struct vfio_fake *fake, bool fatal_error);
 extern const struct vfio_reset_backend vfio_reset_backend_fake;
 /* sys view of the same table; set .priv to the struct vfio_fake */
 extern const struct vfio_reset_sys vfio_reset_sys_fake_template;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

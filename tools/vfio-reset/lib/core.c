@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* Context, device handles, error helpers and sysfs wrappers. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,27 +33,71 @@ uint64_t vr_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+unsigned int vfio_reset_version(void)
+{
+	return VFIO_RESET_VERSION_CODE;
+}
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+const char *vfio_reset_version_string(void)
+{
+	return STR(VFIO_RESET_VERSION_MAJOR) "." STR(VFIO_RESET_VERSION_MINOR) "."
+	       STR(VFIO_RESET_VERSION_PATCH);
+}
+
+/* n hex digits at *p, advancing it; -1 unless exactly n of them */
+static int hex_field(const char **p, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		int d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	*p += n;
+	return v;
+}
+
 /*
  * Accept "0000:01:00.0" and the lspci short form "01:00.0" (domain 0),
+ * nothing else (no sign, no spaces, no missing or extra digits), and
  * always store the canonical long form that sysfs and the kernel use.
  */
 int vfio_reset_parse_bdf(const char *in, char out[VFIO_RESET_BDF_LEN])
 {
-	unsigned int seg = 0, bus, dev, fn;
-	int n = 0;
+	const char *p = in;
+	int seg = 0, bus, dev, fn;
 
 	if (!in)
 		return -EINVAL;
-	if (sscanf(in, "%4x:%2x:%2x.%1u%n", &seg, &bus, &dev, &fn, &n) == 4 &&
-	    in[n] == '\0')
-		goto ok;
-	seg = 0;
-	n = 0;
-	if (sscanf(in, "%2x:%2x.%1u%n", &bus, &dev, &fn, &n) == 3 && in[n] == '\0')
-		goto ok;
-	return -EINVAL;
-ok:
-	if (dev > 31 || fn > 7)
+	/* long form iff the 5th character is the domain's ':' */
+	if (strlen(in) == 12) {
+		seg = hex_field(&p, 4);
+		if (seg < 0 || *p++ != ':')
+			return -EINVAL;
+	} else if (strlen(in) != 7) {
+		return -EINVAL;
+	}
+	bus = hex_field(&p, 2);
+	if (bus < 0 || *p++ != ':')
+		return -EINVAL;
+	dev = hex_field(&p, 2);
+	if (dev < 0 || *p++ != '.')
+		return -EINVAL;
+	fn = *p >= '0' && *p <= '7' ? *p++ - '0' : -1;
+	if (fn < 0 || *p != '\0' || dev > 0x1f)
 		return -EINVAL;
 	vfio_reset_format_bdf(out, (uint16_t)seg, (uint8_t)bus,
 			      (uint8_t)((dev << 3) | fn));
@@ -112,6 +156,11 @@ int vr_sys_node_exists(struct vfio_reset_ctx *ctx, const char *path)
 	return ctx->sys->node_exists(ctx->sys->priv, path);
 }
 
+struct vfio_reset_ctx *vfio_reset_ctx_new_default(void)
+{
+	return vfio_reset_ctx_new(&vfio_reset_backend_kernel, &vfio_reset_sys_host, NULL);
+}
+
 struct vfio_reset_ctx *vfio_reset_ctx_new(const struct vfio_reset_backend *backend,
 					  const struct vfio_reset_sys *sys,
 					  void *backend_priv)
@@ -160,6 +209,16 @@ enum vfio_reset_path vfio_reset_default_path(struct vfio_reset_ctx *ctx,
 	return VFIO_RESET_PATH_GROUP;
 }
 
+const char *vfio_reset_dev_bdf(const struct vfio_reset_dev *dev)
+{
+	return dev->bdf;
+}
+
+enum vfio_reset_path vfio_reset_dev_path(const struct vfio_reset_dev *dev)
+{
+	return dev->path;
+}
+
 int vfio_reset_ctx_group_fd(struct vfio_reset_ctx *ctx, uint32_t group_id)
 {
 	for (size_t i = 0; i < ctx->n_devs; i++)
@@ -180,7 +239,7 @@ int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
 	*out = NULL;
 	if (vfio_reset_parse_bdf(bdf, canon) < 0)
 		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
-					  "'%s' is not a PCI address (expected DDDD:BB:DD.F)",
+					  "'%s' is not a PCI address (expected DDDD:BB:DD.F or BB:DD.F, hex)",
 					  bdf);
 	for (size_t i = 0; i < ctx->n_devs; i++)
 		if (strcmp(ctx->devs[i]->bdf, canon) == 0)

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* Fake backend for tests: see vfio_reset_fake.h. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,7 +182,7 @@ static int f_get_info(struct vfio_reset_dev *dev, struct vfio_device_info *info)
 	info->flags = fdev(dev)->info_flags;
 	info->num_regions = VFIO_PCI_NUM_REGIONS;
 	/* kernels with the notification report one IRQ index more */
-	info->num_irqs = VFIO_PCI_RESET_DONE_IRQ_INDEX + (fdev(dev)->reset_done_irq ? 1 : 0);
+	info->num_irqs = VFIO_RESET_DONE_IRQ_INDEX + (fdev(dev)->reset_done_irq ? 1 : 0);
 	return 0;
 }
 
@@ -221,8 +221,8 @@ static int f_get_irq_info(struct vfio_reset_dev *dev, struct vfio_irq_info *info
 	 * the notification the last one is VFIO_PCI_REQ_IRQ_INDEX.  Not
 	 * VFIO_PCI_NUM_IRQS: it depends on which uapi header we built with.
 	 */
-	if (info->index > VFIO_PCI_RESET_DONE_IRQ_INDEX ||
-	    (info->index == VFIO_PCI_RESET_DONE_IRQ_INDEX && !d->reset_done_irq))
+	if (info->index > VFIO_RESET_DONE_IRQ_INDEX ||
+	    (info->index == VFIO_RESET_DONE_IRQ_INDEX && !d->reset_done_irq))
 		return -EINVAL;
 	if (info->index == VFIO_PCI_ERR_IRQ_INDEX && d->conventional)
 		return -EINVAL;
@@ -242,19 +242,11 @@ static int f_set_irqs(struct vfio_reset_dev *dev, struct vfio_irq_set *set)
 	memcpy(&fd, set->data, sizeof(fd));
 	if (set->index == VFIO_PCI_ERR_IRQ_INDEX)
 		fake_of(dev)->err_eventfd = fd;
-	else if (set->index == VFIO_PCI_RESET_DONE_IRQ_INDEX && fdev(dev)->reset_done_irq)
+	else if (set->index == VFIO_RESET_DONE_IRQ_INDEX && fdev(dev)->reset_done_irq)
 		fake_of(dev)->done_eventfd = fd;
 	else
 		return -EINVAL;
 	return 0;
-}
-
-/* no VFIO_DEVICE_FEATURE is modelled: the notification is an IRQ index */
-static int f_device_feature(struct vfio_reset_dev *dev, struct vfio_device_feature *f)
-{
-	(void)f;
-	fake_of(dev)->feature_calls++;
-	return -ENOTTY;
 }
 
 /* a reset takes time: lets latency tests see a known lower bound */
@@ -382,7 +374,6 @@ static const struct vfio_reset_ops fake_ops = {
 	.device_reset = f_device_reset,
 	.hot_reset_info = f_hot_reset_info,
 	.hot_reset = f_hot_reset,
-	.device_feature = f_device_feature,
 	.close = f_close,
 };
 

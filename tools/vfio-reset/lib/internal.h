@@ -1,9 +1,19 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* Shared between the library's own files; not installed. */
 #ifndef VFIO_RESET_INTERNAL_H
 #define VFIO_RESET_INTERNAL_H
 
-#include "vfio_reset.h"
+#include "vfio_reset_backend.h"
+
+/*
+ * The reset-completed notification: the index after VFIO_PCI_REQ_IRQ_INDEX
+ * that the 6.12 queue's kernel assigns (the uapi's
+ * VFIO_PCI_RESET_DONE_IRQ_INDEX), probed at run time with
+ * VFIO_DEVICE_GET_IRQ_INFO.  A library-owned name, so the uapi's is never
+ * shadowed; with headers that have the uapi constant the Makefile defines
+ * VFIO_RESET_UAPI_HAS_RESET_DONE and perform.c checks they agree.
+ */
+#define VFIO_RESET_DONE_IRQ_INDEX (VFIO_PCI_REQ_IRQ_INDEX + 1)
 
 #define VFIO_RESET_CTX_MAX_DEVS 64
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* The real thing: sysfs/dev access and the vfio ioctls of both open paths. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -172,11 +172,6 @@ static int k_hot_reset(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *re
 	return xioctl(dev->device_fd, VFIO_DEVICE_PCI_HOT_RESET, req);
 }
 
-static int k_device_feature(struct vfio_reset_dev *dev, struct vfio_device_feature *f)
-{
-	return xioctl(dev->device_fd, VFIO_DEVICE_FEATURE, f);
-}
-
 static void k_close(struct vfio_reset_dev *dev)
 {
 	if (dev->device_fd >= 0)
@@ -197,7 +192,6 @@ static const struct vfio_reset_ops kernel_ops = {
 	.device_reset = k_device_reset,
 	.hot_reset_info = k_hot_reset_info,
 	.hot_reset = k_hot_reset,
-	.device_feature = k_device_feature,
 	.close = k_close,
 };
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* Performing resets and subscribing to error / reset-done notifications. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -78,6 +78,57 @@ static bool fd_in(const int *fds, size_t n, int fd)
 	return false;
 }
 
+/*
+ * The plan's blocker that explains a failed VFIO_DEVICE_PCI_HOT_RESET, or
+ * NULL.  Group-not-held blockers never do: by the time the ioctl runs,
+ * every group of the scope is held or was opened for it (else we stopped
+ * before the ioctl with a message naming the group).
+ */
+static const struct vfio_reset_blocker *explaining_blocker(const struct vfio_reset_plan *plan,
+							   int ret)
+{
+	for (size_t i = 0; i < plan->n_blockers; i++) {
+		const struct vfio_reset_blocker *b = &plan->blockers[i];
+
+		if (b->kind == VFIO_RESET_HOT && b->err == ret &&
+		    b->cause != VFIO_RESET_CAUSE_GROUP_NOT_HELD)
+			return b;
+	}
+	return NULL;
+}
+
+/* the why-not of a failed VFIO_DEVICE_PCI_HOT_RESET ioctl, by errno */
+static int hot_reset_failed(const struct vfio_reset_plan *plan, int ret,
+			    size_t n_opened, struct vfio_reset_err *err)
+{
+	const struct vfio_reset_blocker *b = explaining_blocker(plan, ret);
+	const char *devid = vfio_reset_plan_uses_devid(plan) ? "cdev" : "group";
+
+	if (b)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_PCI_HOT_RESET failed: %s: %s",
+					  strerror(-ret), b->reason);
+	switch (ret) {
+	case -EBUSY:
+		/* vfio_pci_dev_set_hot_reset(): memory_lock trylock failed */
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_PCI_HOT_RESET failed: %s: a device of the "
+					  "reset set is busy (memory lock contended, e.g. a "
+					  "concurrent mmap fault), retry", strerror(-ret));
+	case -EINVAL:
+		/* the plan saw no blocker: something changed since */
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_PCI_HOT_RESET failed: %s: the kernel refused "
+					  "the reset set although the plan found no blocker (%s path, "
+					  "%zu group fd(s) opened for it); a function of the slot/bus "
+					  "may have changed driver or owner, re-run plan",
+					  strerror(-ret), devid, n_opened);
+	default:
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_PCI_HOT_RESET failed: %s", strerror(-ret));
+	}
+}
+
 int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
 		   struct vfio_reset_err *err)
 {
@@ -143,19 +194,7 @@ int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
 	res->duration_ns = vr_now_ns() - start;
 	res->err = ret;
 	if (ret < 0) {
-		const char *why = "";
-
-		for (size_t i = 0; i < plan.n_blockers; i++)
-			if (plan.blockers[i].kind == VFIO_RESET_HOT && plan.blockers[i].err) {
-				why = plan.blockers[i].reason;
-				break;
-			}
-		/* -EBUSY: memory_lock trylock failed in vfio_pci_dev_set_hot_reset() */
-		if (ret == -EBUSY && !*why)
-			why = "a device of the set is busy, retry";
-		vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-				   "VFIO_DEVICE_PCI_HOT_RESET failed: %s%s%s", strerror(-ret),
-				   *why ? ": " : "", why);
+		hot_reset_failed(&plan, ret, n_opened, err);
 		goto out;
 	}
 	ret = check_alive(dev, res, err);
@@ -217,15 +256,20 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
 	return efd;
 }
 
+#ifdef VFIO_RESET_UAPI_HAS_RESET_DONE
+_Static_assert(VFIO_RESET_DONE_IRQ_INDEX == VFIO_PCI_RESET_DONE_IRQ_INDEX,
+	       "uapi VFIO_PCI_RESET_DONE_IRQ_INDEX moved: update internal.h");
+#endif
+
 /*
- * VFIO_PCI_RESET_DONE_IRQ_INDEX is the only way the notification is
+ * VFIO_RESET_DONE_IRQ_INDEX is the only way the notification is
  * offered.  Kernels or drivers without it answer -EINVAL for the index
  * (vfio_pci_ioctl_get_irq_info(): index >= num_irqs).
  */
 int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev)
 {
 	struct vfio_irq_info info = {
-		.argsz = sizeof(info), .index = VFIO_PCI_RESET_DONE_IRQ_INDEX,
+		.argsz = sizeof(info), .index = VFIO_RESET_DONE_IRQ_INDEX,
 	};
 	int ret;
 
@@ -259,7 +303,7 @@ int vfio_reset_subscribe_reset_done(struct vfio_reset_dev *dev,
 	if (efd < 0)
 		return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
 					  "eventfd: %s", strerror(errno));
-	ret = set_trigger(dev, VFIO_PCI_RESET_DONE_IRQ_INDEX, efd);
+	ret = set_trigger(dev, VFIO_RESET_DONE_IRQ_INDEX, efd);
 	if (ret < 0) {
 		close(efd);
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,

@@ -1,9 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * Reset plan: what VFIO_DEVICE_RESET and VFIO_DEVICE_PCI_HOT_RESET would do
  * for a device, and why they would fail.  Errnos quoted in blockers are the
- * ones drivers/vfio/pci/vfio_pci_core.c (Linux 6.12) returns; the function
- * producing each is named next to the check.
+ * ones drivers/vfio/pci/vfio_pci_core.c (Linux 6.12) returns, negative as
+ * everywhere in the library; the function producing each is named next to
+ * the check.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,12 +37,16 @@ bool vfio_reset_plan_uses_devid(const struct vfio_reset_plan *plan)
 	return plan->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID;
 }
 
-static void add_blocker(struct vfio_reset_plan *plan, enum vfio_reset_kind kind,
-			int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+_Static_assert(VFIO_RESET_HOT_FLAG_DEV_ID == VFIO_PCI_HOT_RESET_FLAG_DEV_ID &&
+	       VFIO_RESET_HOT_FLAG_DEV_ID_OWNED == VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED,
+	       "hot reset flags mirror the uapi");
 
 static void add_blocker(struct vfio_reset_plan *plan, enum vfio_reset_kind kind,
-			int err, const char *fmt, ...)
+			enum vfio_reset_cause cause, int err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void add_blocker(struct vfio_reset_plan *plan, enum vfio_reset_kind kind,
+			enum vfio_reset_cause cause, int err, const char *fmt, ...)
 {
 	struct vfio_reset_blocker *b;
 	va_list ap;
@@ -50,6 +55,7 @@ static void add_blocker(struct vfio_reset_plan *plan, enum vfio_reset_kind kind,
 		return;
 	b = &plan->blockers[plan->n_blockers++];
 	b->kind = kind;
+	b->cause = cause;
 	b->err = err;
 	va_start(ap, fmt);
 	vsnprintf(b->reason, sizeof(b->reason), fmt, ap);
@@ -178,7 +184,7 @@ static void hot_reset_blockers(struct vfio_reset_dev *dev, struct vfio_reset_pla
 	 * (vfio_device_cdev_opened()); a mismatch means the backend lied.
 	 */
 	if (devid != (dev->path == VFIO_RESET_PATH_CDEV))
-		add_blocker(plan, VFIO_RESET_HOT, EINVAL,
+		add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_PATH_MISMATCH, -EINVAL,
 			    "kernel reports %s but the device was opened via the %s path",
 			    devid ? "devids" : "group ids",
 			    dev->path == VFIO_RESET_PATH_CDEV ? "cdev" : "group");
@@ -193,7 +199,7 @@ static void hot_reset_blockers(struct vfio_reset_dev *dev, struct vfio_reset_pla
 		 * else -EINVAL, on both paths.
 		 */
 		if (foreign)
-			add_blocker(plan, VFIO_RESET_HOT, EINVAL,
+			add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_NOT_VFIO, -EINVAL,
 				    "%s is %s%s, not vfio-pci, so it is outside the vfio device set",
 				    a->bdf, a->driver[0] ? "bound to " : "not bound to any driver",
 				    a->driver);
@@ -204,7 +210,7 @@ static void hot_reset_blockers(struct vfio_reset_dev *dev, struct vfio_reset_pla
 			 * or -ENOENT (same group as an owned device); else -EINVAL.
 			 */
 			if (!foreign)
-				add_blocker(plan, VFIO_RESET_HOT, EINVAL,
+				add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_NOT_OWNED, -EINVAL,
 					    "%s is not owned: not opened in this iommufd context and no device of its IOMMU group is (or it is not bound to vfio-pci)",
 					    a->bdf);
 		}
@@ -212,18 +218,18 @@ static void hot_reset_blockers(struct vfio_reset_dev *dev, struct vfio_reset_pla
 		    !group_seen_before(plan, i, a->group_id)) {
 			/* vfio_dev_in_groups() false -> -EINVAL */
 			if (a->group_open_err)
-				add_blocker(plan, VFIO_RESET_HOT, EINVAL,
+				add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_GROUP_NOT_HELD, -EINVAL,
 					    "IOMMU group %u (%s) is not held by the caller and cannot be opened: %s",
 					    a->group_id, a->bdf, strerror(-a->group_open_err));
 			else
-				add_blocker(plan, VFIO_RESET_HOT, EINVAL,
+				add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_GROUP_NOT_HELD, -EINVAL,
 					    "IOMMU group %u (%s) is not held by the caller",
 					    a->group_id, a->bdf);
 		}
 	}
 	if (devid && !any_not_owned &&
 	    !(plan->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED))
-		add_blocker(plan, VFIO_RESET_HOT, EINVAL,
+		add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_NO_OWNED_FLAG, -EINVAL,
 			    "kernel did not set VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED");
 }
 
@@ -244,13 +250,13 @@ static void function_reset_part(struct vfio_reset_dev *dev, struct vfio_reset_pl
 	 */
 	plan->function_reset = plan->info_flags & VFIO_DEVICE_FLAGS_RESET;
 	if (!plan->function_reset)
-		add_blocker(plan, VFIO_RESET_FUNCTION, EINVAL,
+		add_blocker(plan, VFIO_RESET_FUNCTION, VFIO_RESET_CAUSE_NO_FUNCTION_RESET, -EINVAL,
 			    "no function-level reset: VFIO_DEVICE_FLAGS_RESET clear (reset_method: %s)",
 			    !plan->methods_known ? "unknown" :
 			    plan->reset_methods[0] ? plan->reset_methods : "none");
 	else if (plan->function_method[0] && strcmp(plan->function_method, "bus") == 0)
 		/* pci_reset_bus_function() only probes OK for a lone device */
-		add_blocker(plan, VFIO_RESET_FUNCTION, 0,
+		add_blocker(plan, VFIO_RESET_FUNCTION, VFIO_RESET_CAUSE_NOTE, 0,
 			    "note: function reset is a secondary bus reset (device is alone on its bus/slot)");
 }
 
@@ -281,14 +287,14 @@ int vfio_reset_plan(struct vfio_reset_dev *dev, unsigned int flags,
 	plan->hot_info_err = ret;
 	if (ret == -ENODEV) {
 		/* vfio_pci_ioctl_get_pci_hot_reset_info(): no slot nor bus reset */
-		add_blocker(plan, VFIO_RESET_HOT, ENODEV,
+		add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_NO_SLOT_OR_BUS, -ENODEV,
 			    "neither a slot nor a bus reset is possible for this device");
 	} else if (ret == -EPERM) {
 		/* vfio_pci_fill_devs(): group path, device without IOMMU group */
-		add_blocker(plan, VFIO_RESET_HOT, EPERM,
+		add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_NO_IOMMU_GROUP, -EPERM,
 			    "a device in the reset scope has no IOMMU group (not isolated)");
 	} else if (ret < 0) {
-		add_blocker(plan, VFIO_RESET_HOT, -ret,
+		add_blocker(plan, VFIO_RESET_HOT, VFIO_RESET_CAUSE_INFO_FAILED, ret,
 			    "VFIO_DEVICE_GET_PCI_HOT_RESET_INFO failed: %s", strerror(-ret));
 	}
 	if (ret < 0)

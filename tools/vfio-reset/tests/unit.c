@@ -2,12 +2,14 @@
 /* Host unit tests: fake backend, no vfio devices or kernel build needed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "internal.h"
 #include "vfio_reset.h"
 #include "vfio_reset_fake.h"
 
@@ -34,12 +36,39 @@ static void report(const char *name, bool bad)
 	printf("%s %s\n", bad ? "not ok" : "ok", name);
 }
 
+/*
+ * Every test is bounded: a test still running after TEST_TIMEOUT_S is a
+ * hang, reported as a failure, and ends the run (its state is unknown).
+ */
+#define TEST_TIMEOUT_S 10
+
+static void on_timeout(int sig)
+{
+	char msg[160];
+	int n;
+
+	(void)sig;
+	n = snprintf(msg, sizeof(msg), "not ok %s # TIMEOUT after %d s (hang)\n"
+		     "%d passed, %d failed\n", current, TEST_TIMEOUT_S, passed, failed + 1);
+	if (n > 0 && write(STDOUT_FILENO, msg, (size_t)n) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void arm_timeout(const char *name)
+{
+	current = name;
+	fflush(stdout);
+	alarm(TEST_TIMEOUT_S);
+}
+
 static void run(const char *name, void (*fn)(bool *))
 {
 	bool bad = false;
 
-	current = name;
+	arm_timeout(name);
 	fn(&bad);
+	alarm(0);
 	report(name, bad);
 }
 
@@ -48,8 +77,9 @@ static void run_row(const char *name, void (*fn)(bool *, const void *), const vo
 {
 	bool bad = false;
 
-	current = name;
+	arm_timeout(name);
 	fn(&bad, arg);
+	alarm(0);
 	report(name, bad);
 }
 
@@ -122,6 +152,29 @@ TEST(test_parse_bdf)
 		{ "0000:01:00.0x", -EINVAL, NULL },
 		{ "nvme0", -EINVAL, NULL },
 		{ NULL, -EINVAL, NULL },
+		/* strict: only DDDD:BB:DD.F and BB:DD.F, hex, exact widths */
+		{ "ABCD:eF:1F.7", 0, "abcd:ef:1f.7" },
+		{ "ffff:ff:1f.7", 0, "ffff:ff:1f.7" },
+		{ "+1:00.0", -EINVAL, NULL },
+		{ "-1:00.0", -EINVAL, NULL },
+		{ " 1:00.0", -EINVAL, NULL },
+		{ "1:00.0", -EINVAL, NULL },
+		{ "001:00.0", -EINVAL, NULL },
+		{ "0000:1:00.0", -EINVAL, NULL },
+		{ "000:01:00.0", -EINVAL, NULL },
+		{ "00000:01:00.0", -EINVAL, NULL },
+		{ "0000:01:0.0", -EINVAL, NULL },
+		{ "0000:01:00.00", -EINVAL, NULL },
+		{ "0000:01:00.", -EINVAL, NULL },
+		{ "0000:01:00.0 ", -EINVAL, NULL },
+		{ "0000:01:+0.0", -EINVAL, NULL },
+		{ "0x01:00.0", -EINVAL, NULL },
+		{ "0000.01:00.0", -EINVAL, NULL },
+		{ "0000:01.00.0", -EINVAL, NULL },
+		{ "0000:01:00:0", -EINVAL, NULL },
+		{ "0000:01:00.a", -EINVAL, NULL },
+		{ "0000:g1:00.0", -EINVAL, NULL },
+		{ "", -EINVAL, NULL },
 	};
 	char b[VFIO_RESET_BDF_LEN];
 
@@ -277,7 +330,7 @@ MORE(more_enospc_retry)
 MORE(more_no_function_reset)
 {
 	(void)f;
-	CHECK(count_blockers(p, VFIO_RESET_FUNCTION, EINVAL) == 1);
+	CHECK(count_blockers(p, VFIO_RESET_FUNCTION, -EINVAL) == 1);
 	CHECK(strstr(blocker_text(p, VFIO_RESET_FUNCTION), "reset_method: none"));
 }
 
@@ -324,17 +377,17 @@ static const struct plan_case plan_cases[] = {
 	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .no_blockers = true,
 	  .more = more_devid_owned_same_group },
 	{ "test_plan_cdev_not_owned", 10, 11, "vfio-pci", .path = CDEV,
-	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_reset = NO, .hot_blocker = EINVAL,
+	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_reset = NO, .hot_blocker = -EINVAL,
 	  .hot_text = "0000:01:00.1 is not owned", .more = more_not_owned },
 	{ "test_plan_cdev_foreign_driver", 10, 11, "nvme", .path = CDEV,
-	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_blocker = EINVAL,	/* no duplicate */
+	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_blocker = -EINVAL,	/* no duplicate */
 	  .hot_text = "bound to nvme" },
 	/* group */
 	{ "test_plan_group_held_and_openable", 10, 11, "vfio-pci", .path = GROUP, .flags = PROBE,
 	  .own1 = OWN(VFIO_RESET_GROUP_OPENABLE), .hot_reset = YES, .no_blockers = true,
 	  .more = more_held_and_openable },
 	{ "test_plan_group_not_held_without_probe", 10, 11, "vfio-pci", .path = GROUP,
-	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_reset = NO, .hot_blocker = EINVAL,
+	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_reset = NO, .hot_blocker = -EINVAL,
 	  .hot_text = "group 11" },
 	{ "test_plan_group_busy", 10, 11, "vfio-pci", busy_group_11, GROUP, .flags = PROBE,
 	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_text = "cannot be opened",
@@ -345,13 +398,13 @@ static const struct plan_case plan_cases[] = {
 	{ "test_plan_group_same_group", 10, 10, "vfio-pci", .path = GROUP,
 	  .own1 = OWN(VFIO_RESET_GROUP_HELD), .hot_reset = YES },
 	{ "test_plan_group_eperm_no_iommu_group", 10, -1, "vfio-pci", .path = GROUP,
-	  .hot_reset = NO, .hot_info_err = -EPERM, .hot_blocker = EPERM,
+	  .hot_reset = NO, .hot_info_err = -EPERM, .hot_blocker = -EPERM,
 	  .more = more_no_affected },
 	/* HOT_RESET_INFO sizing and errors */
 	{ "test_plan_enospc_retry", 10, 10, "vfio-pci", widen_6, CDEV,
 	  .hot_reset = YES, .more = more_enospc_retry },
 	{ "test_plan_enodev_and_no_function_reset", 10, 11, "vfio-pci", no_slot_no_method, CDEV,
-	  .function_reset = NO, .hot_info_err = -ENODEV, .hot_blocker = ENODEV,
+	  .function_reset = NO, .hot_info_err = -ENODEV, .hot_blocker = -ENODEV,
 	  .more = more_no_function_reset },
 	{ "test_plan_device_without_sysfs", 10, 10, "vfio-pci", no_sysfs, CDEV,
 	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .function_reset = YES,
@@ -376,7 +429,7 @@ TEST(test_plan_enospc_overreport_and_churn)
 	f.fake.hot_info_calls = 0;
 	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
 	CHECK(p.hot_info_err == -EAGAIN && f.fake.hot_info_calls == 4);
-	CHECK(!p.hot_reset && count_blockers(&p, VFIO_RESET_HOT, EAGAIN) == 1);
+	CHECK(!p.hot_reset && count_blockers(&p, VFIO_RESET_HOT, -EAGAIN) == 1);
 	vfio_reset_plan_free(&p);
 	fx_done(&f);
 }
@@ -399,7 +452,7 @@ TEST(test_plan_info_errors)
 	f.fake.devs[0].info_flags = VFIO_DEVICE_FLAGS_PCI;
 	f.fake.devs[0].hot_info_err = -EFAULT;
 	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(count_blockers(&p, VFIO_RESET_HOT, EFAULT) == 1);
+	CHECK(count_blockers(&p, VFIO_RESET_HOT, -EFAULT) == 1);
 	vfio_reset_plan_free(&p);
 	fx_done(&f);
 }
@@ -559,9 +612,8 @@ TEST(test_reset_done_probe_supported)
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	CHECK(vfio_reset_probe_reset_done(d0) == 0);
 	CHECK(d0->ops->get_info(d0, &info) == 0);
-	CHECK(info.num_irqs == VFIO_PCI_RESET_DONE_IRQ_INDEX + 1);
-	CHECK(VFIO_PCI_RESET_DONE_IRQ_INDEX == VFIO_PCI_REQ_IRQ_INDEX + 1);
-	CHECK(f.fake.feature_calls == 0);	/* no VFIO_DEVICE_FEATURE variant */
+	CHECK(info.num_irqs == VFIO_RESET_DONE_IRQ_INDEX + 1);
+	CHECK(VFIO_RESET_DONE_IRQ_INDEX == VFIO_PCI_REQ_IRQ_INDEX + 1);
 	fx_done(&f);
 }
 
@@ -576,7 +628,7 @@ TEST(test_reset_done_probe_unsupported)
 	CHECK(vfio_reset_subscribe_reset_done(d0, &f.err) == -EINVAL);
 	CHECK(f.err.err == -EINVAL && strstr(f.err.msg, "no reset-completed notification"));
 	CHECK(strstr(f.err.msg, "VFIO_PCI_RESET_DONE_IRQ_INDEX"));
-	CHECK(f.fake.done_eventfd == -1 && f.fake.feature_calls == 0);
+	CHECK(f.fake.done_eventfd == -1);
 	/* the ERR notification does not depend on it */
 	{
 		int fd = vfio_reset_subscribe_err(d0, &f.err);
@@ -602,7 +654,6 @@ TEST(test_reset_done_subscription)
 	CHECK(fd >= 0 && f.fake.done_eventfd == fd);
 	CHECK(f.fake.last_set_irqs_flags ==
 	      (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER));
-	CHECK(f.fake.feature_calls == 0);
 	if (fd >= 0) {
 		CHECK(read(fd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* nonblocking, quiet */
 		CHECK(vfio_fake_kernel_reset(&f.fake, false) == 0);
@@ -843,7 +894,6 @@ TEST(test_cli_watch_reset_done)
 	CHECK(strstr(r.err, "PCI Express"));
 	cli_free(&r);
 	watch_fatal_error = true;
-	CHECK(f.fake.feature_calls == 0);
 	fx_done(&f);
 }
 
@@ -955,11 +1005,383 @@ TEST(test_cli_repeat_summary)
 	fx_done(&f);
 }
 
+/* ---- JSON: a strict RFC 8259 checker for what the CLI prints ---- */
+
+static const char *json_value(const char *p, int depth);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+						return NULL;
+				p += 4;
+			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+	const char *start;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		start = ++p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == start)
+			return NULL;
+	}
+	return p;
+}
+
+static const char *json_members(const char *p, char close, int depth)
+{
+	p = json_ws(p);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (close == '}') {
+			p = json_string(json_ws(p));
+			if (!p)
+				return NULL;
+			p = json_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = json_value(p, depth + 1);
+		if (!p)
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p, int depth)
+{
+	if (depth > 32)
+		return NULL;
+	p = json_ws(p);
+	switch (*p) {
+	case '{': return json_members(p + 1, '}', depth);
+	case '[': return json_members(p + 1, ']', depth);
+	case '"': return json_string(p);
+	case 't': return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f': return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n': return strncmp(p, "null", 4) ? NULL : p + 4;
+	default: return json_number(p);
+	}
+}
+
+/* exactly one JSON value of the given kind ('[' or '{'), then whitespace */
+static bool json_doc(const char *s, size_t len, char kind)
+{
+	const char *end;
+
+	if (!s || strlen(s) != len || *json_ws(s) != kind)
+		return false;
+	end = json_value(s, 0);
+	return end && *json_ws(end) == '\0';
+}
+
+TEST(test_json_checker)
+{
+	static const char *const good[] = { "[]", "[{}]", "{\"a\":[1,-2,0.5,true,false,null]}",
+					    "[{\"s\":\"x\\\"\\u001f\"}]\n" };
+	static const char *const bad[] = { "[,{}]", "[{},]", "[", "{\"a\"}", "[01]", "[1.]",
+					   "[\"\x01\"]", "[]x", "{\"a\":1,}", "", "[] []" };
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(json_doc(good[i], strlen(good[i]), good[i][0]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!json_doc(bad[i], strlen(bad[i]), '['));
+}
+
+/* every line of a watch --json run is one JSON object */
+static bool json_lines(const char *s, size_t *n_lines)
+{
+	*n_lines = 0;
+	while (s && *s) {
+		const char *nl = strchr(s, '\n');
+		char line[1024];
+
+		if (!nl || (size_t)(nl - s) >= sizeof(line))
+			return false;
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - s), s);
+		if (!json_doc(line, strlen(line), '{'))
+			return false;
+		++*n_lines;
+		s = nl + 1;
+	}
+	return true;
+}
+
+static void fn0_get_info_eio(struct vfio_fake *fake)
+{
+	fake->devs[0].get_info_err = -EIO;
+}
+
+TEST(test_cli_plan_json_always_valid)
+{
+	static const struct {
+		const char *line;
+		int code;
+		const char *has[3];
+		void (*before)(struct vfio_fake *);
+	} cases[] = {
+		/* the first device fails: an error object, then the second plan */
+		{ "plan --json 0000:01:00.0 0000:01:00.1", EXIT_VR_FAILED,
+		  { "[{\"bdf\":\"0000:01:00.0\",\"error\":{\"errno\":-5,\"errno_name\":\"EIO\","
+		    "\"kind\":\"failed\",\"message\":\"VFIO_DEVICE_GET_INFO failed: ",
+		    "},{\"bdf\":\"0000:01:00.1\",\"path\":" }, fn0_get_info_eio },
+		{ "plan --json 0000:01:00.0", EXIT_VR_OK,
+		  { "\"info_errno\":0,", "\"cause\":\"not-owned\",\"errno\":-22,\"errno_name\":\"EINVAL\"" }, NULL },
+		{ "plan --json 0000:01:00.0 0000:01:00.1", EXIT_VR_OK, { "\"blockers\":[]},{\"bdf\":\"0000:01:00.1\"" }, NULL },
+		{ "--group plan --json 0000:01:00.0", EXIT_VR_OK, { "\"group-openable\"" }, NULL },
+		/* open failures are objects too, with the exit code of the failure */
+		{ "plan --json 0000:09:00.0", EXIT_VR_UNUSABLE,
+		  { "[{\"bdf\":\"0000:09:00.0\",\"error\":{\"errno\":-19,\"errno_name\":\"ENODEV\","
+		    "\"kind\":\"not-found\",\"message\":\"no such PCI device\"}}]\n" }, NULL },
+		{ "plan --json 0000:01:00.0 0000:09:00.0", EXIT_VR_UNUSABLE, { "\"not-found\"" }, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx f;
+		struct cli_run r;
+		bool good;
+
+		fx_slot(&f, 10, 11, "vfio-pci");
+		if (cases[i].before)
+			cases[i].before(&f.fake);
+		r = cli(&f.fake, cases[i].line);
+		good = r.rc == cases[i].code && json_doc(r.out, r.out_len, '[');
+		for (size_t j = 0; j < 3 && cases[i].has[j]; j++)
+			good = good && strstr(r.out, cases[i].has[j]);
+		CHECK(good);
+		if (!good)
+			fprintf(stderr, "  [%s] rc=%d out=<%s> err=<%s>\n", cases[i].line, r.rc,
+				r.out, r.err);
+		cli_free(&r);
+		fx_done(&f);
+	}
+}
+
+TEST(test_cli_watch_json)
+{
+	struct fx f;
+	struct cli_run r;
+	size_t n;
+	char *e, *d;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[0].reset_done_irq = true;
+	watch_fatal_error = true;
+	r = cli(&f.fake, "watch --json --count 2 0000:01:00.0");
+	e = strstr(r.out, "{\"seq\":1,\"time\":\"");
+	d = strstr(r.out, "{\"seq\":2,\"time\":\"");
+	CHECK(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2 && e && d && e < d);
+	CHECK(e && strstr(e, "Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"error\",\"count\":1}\n") &&
+	      strstr(e, "Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"error\",\"count\":1}\n") < d);
+	CHECK(d && strstr(d, "\"event\":\"reset-done\",\"count\":1}\n"));
+	if (r.rc || !json_lines(r.out, &n) || n != 2)
+		fprintf(stderr, "  out=<%s> err=<%s>\n", r.out, r.err);
+	cli_free(&r);
+
+	/* a notification that cannot be armed is an object, the other still works */
+	f.fake.devs[0].reset_done_irq = false;
+	r = cli(&f.fake, "watch --json --count 1 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2);
+	CHECK(strstr(r.out, "{\"bdf\":\"0000:01:00.0\",\"source\":\"reset-done\",\"error\":"
+			    "{\"errno\":-22,\"errno_name\":\"EINVAL\",\"kind\":\"failed\","));
+	CHECK(strstr(r.out, "\"event\":\"error\""));
+	cli_free(&r);
+
+	/* nothing armable: error objects only, exit 1 */
+	f.fake.devs[0].conventional = true;
+	r = cli(&f.fake, "watch --json --count 1 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_FAILED && json_lines(r.out, &n) && n == 3);
+	CHECK(strstr(r.out, "{\"bdf\":null,\"error\":{\"errno\":-95,"));
+	cli_free(&r);
+	/* open failure */
+	r = cli(&f.fake, "watch --json 0000:09:00.0");
+	CHECK(r.rc == EXIT_VR_UNUSABLE && json_lines(r.out, &n) && n == 1);
+	cli_free(&r);
+	fx_done(&f);
+}
+
+TEST(test_cli_version)
+{
+	struct fx f;
+	struct cli_run r;
+	char want[64];
+
+	snprintf(want, sizeof(want), "vfio-reset %d.%d.%d (libvfio-reset %s)\n",
+		 VFIO_RESET_VERSION_MAJOR, VFIO_RESET_VERSION_MINOR, VFIO_RESET_VERSION_PATCH,
+		 vfio_reset_version_string());
+	CHECK(vfio_reset_version() == VFIO_RESET_VERSION_CODE);
+	fx_slot(&f, 10, 11, "vfio-pci");
+	r = cli(&f.fake, "--version");
+	CHECK(r.rc == EXIT_VR_OK && !strcmp(r.out, want) && r.err_len == 0);
+	cli_free(&r);
+	r = cli(&f.fake, "plan --version 0000:01:00.0");
+	CHECK(r.rc == EXIT_VR_OK && !strcmp(r.out, want));
+	cli_free(&r);
+	r = cli(&f.fake, "plan +1:00.0");
+	CHECK(r.rc == EXIT_VR_USAGE && strstr(r.err, "'+1:00.0' is not a PCI address"));
+	cli_free(&r);
+	fx_done(&f);
+}
+
+/* ---- why-not of a failed hot reset: one row per failure path ---- */
+
+struct hot_case {
+	const char *name;
+	int g0, g1;
+	const char *drv1;
+	enum vfio_reset_path path;
+	bool open_peer;
+	void (*setup)(struct fx *);
+	int rc;
+	const char *msg;		/* the whole message, exactly */
+	bool ioctl_called;
+};
+
+static void hot_ebusy(struct fx *f) { f->fake.devs[0].hot_reset_err = -EBUSY; }
+static void hot_einval(struct fx *f) { f->fake.devs[0].hot_reset_err = -EINVAL; }
+static void hot_eio(struct fx *f) { f->fake.devs[0].hot_reset_err = -EIO; }
+static void hot_dead(struct fx *f) { f->fake.devs[0].config_id = 0xffffffff; }
+static void hot_no_scope(struct fx *f) { f->fake.devs[0].scope[0] = NULL; }
+static void hot_churn(struct fx *f) { f->fake.devs[0].enospc_always = 1; }
+
+static const struct hot_case hot_cases[] = {
+	/* the reported bug: group 11 was opened for the reset, EBUSY is not about it */
+	{ "test_hot_why_ebusy_group_opened_for_reset", 10, 11, "vfio-pci", GROUP, false,
+	  hot_ebusy, -EBUSY, "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: "
+	  "a device of the reset set is busy (memory lock contended, e.g. a concurrent mmap "
+	  "fault), retry", true },
+	{ "test_hot_why_ebusy_groups_held", 10, 11, "vfio-pci", GROUP, true, hot_ebusy, -EBUSY,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
+	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true },
+	{ "test_hot_why_ebusy_cdev", 10, 11, "vfio-pci", CDEV, true, hot_ebusy, -EBUSY,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
+	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true },
+	{ "test_hot_why_cdev_not_owned", 10, 11, "vfio-pci", CDEV, false, NULL, -EINVAL,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not owned: "
+	  "not opened in this iommufd context and no device of its IOMMU group is (or it is "
+	  "not bound to vfio-pci)", true },
+	{ "test_hot_why_group_foreign_driver", 10, 12, "nvme", GROUP, false, NULL, -EINVAL,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is bound to nvme, "
+	  "not vfio-pci, so it is outside the vfio device set", true },
+	{ "test_hot_why_cdev_foreign_unbound", 10, 12, NULL, CDEV, false, NULL, -EINVAL,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not bound to "
+	  "any driver, not vfio-pci, so it is outside the vfio device set", true },
+	{ "test_hot_why_einval_unexplained", 10, 11, "vfio-pci", GROUP, false, hot_einval,
+	  -EINVAL, "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: the kernel refused the "
+	  "reset set although the plan found no blocker (group path, 1 group fd(s) opened for "
+	  "it); a function of the slot/bus may have changed driver or owner, re-run plan", true },
+	{ "test_hot_why_other_errno", 10, 11, "vfio-pci", CDEV, true, hot_eio, -EIO,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Input/output error", true },
+	{ "test_hot_why_group_busy_elsewhere", 10, 11, "vfio-pci", GROUP, false, busy_group_11,
+	  -EINVAL, "cannot prove ownership of IOMMU group 11 (0000:01:00.1): Device or resource "
+	  "busy", false },
+	{ "test_hot_why_no_slot_or_bus", 10, 11, "vfio-pci", CDEV, false, hot_no_scope, -ENODEV,
+	  "no hot reset: neither a slot nor a bus reset is possible for this device", false },
+	{ "test_hot_why_no_iommu_group", 10, -1, "vfio-pci", GROUP, false, NULL, -EPERM,
+	  "no hot reset: a device in the reset scope has no IOMMU group (not isolated)", false },
+	{ "test_hot_why_info_churn", 10, 11, "vfio-pci", CDEV, true, hot_churn, -EAGAIN,
+	  "no hot reset: VFIO_DEVICE_GET_PCI_HOT_RESET_INFO failed: Resource temporarily "
+	  "unavailable", false },
+	{ "test_hot_why_dead_after_reset", 10, 11, "vfio-pci", CDEV, true, hot_dead, -EIO,
+	  "device does not respond after reset (config reads all-ones)", true },
+};
+
+static void hot_case_run(bool *failed_here_p, const void *arg)
+{
+	const struct hot_case *c = arg;
+	struct vfio_reset_result r;
+	struct vfio_reset_dev *d0;
+	struct fx f;
+	int rc = 1;
+
+	fx_slot(&f, c->g0, c->g1, c->drv1);
+	if (c->setup)
+		c->setup(&f);
+	d0 = fx_open(&f, "0000:01:00.0", c->path);
+	CHECK(d0 != NULL);
+	if (c->open_peer)
+		CHECK(fx_open(&f, "0000:01:00.1", c->path) != NULL);
+	if (d0)
+		rc = vfio_reset_hot(d0, &r, &f.err);
+	CHECK(rc == c->rc && r.err == c->rc && f.err.err == c->rc);
+	CHECK(!strcmp(f.err.msg, c->msg));
+	CHECK(!strstr(f.err.msg, "not held") || c->rc != -EBUSY);
+	CHECK((f.fake.hot_reset_calls == 1) == c->ioctl_called);
+	CHECK(f.fake.open_group_fds == 0);	/* what was opened for it is closed */
+	if (rc != c->rc || strcmp(f.err.msg, c->msg))
+		fprintf(stderr, "  rc=%d msg=<%s>\n", rc, f.err.msg);
+	fx_done(&f);
+}
+
+TEST(test_plan_errno_negative_everywhere)
+{
+	struct fx f;
+	struct vfio_reset_plan p;
+	struct vfio_reset_dev *d0;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.busy_groups[f.fake.n_busy_groups++] = 11;
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
+	CHECK(d0 && vfio_reset_plan(d0, VFIO_RESET_PLAN_PROBE_GROUPS, &p, &f.err) == 0);
+	if (d0) {
+		CHECK(p.n_affected == 2 && p.affected[1].group_open_err == -EBUSY);
+		CHECK(p.n_blockers == 1 && p.blockers[0].err == -EINVAL);
+		CHECK(p.blockers[0].cause == VFIO_RESET_CAUSE_GROUP_NOT_HELD);
+		CHECK(!strcmp(p.blockers[0].reason, "IOMMU group 11 (0000:01:00.1) is not held "
+			      "by the caller and cannot be opened: Device or resource busy"));
+		for (size_t i = 0; i < p.n_blockers; i++)
+			CHECK(p.blockers[i].err <= 0);
+		vfio_reset_plan_free(&p);
+	}
+	fx_done(&f);
+}
+
 int main(void)
 {
 	static const struct { const char *name; void (*fn)(bool *); } tests[] = {
 #define T(x) { #x, x }
 		T(test_parse_bdf),
+		T(test_json_checker),
+		T(test_plan_errno_negative_everywhere),
 		T(test_plan_enospc_overreport_and_churn),
 		T(test_plan_info_errors),
 		T(test_open_errors),
@@ -974,9 +1396,17 @@ int main(void)
 		T(test_cli_watch_reset_done),
 		T(test_cli_latency_summary),
 		T(test_cli_repeat_summary),
+		T(test_cli_plan_json_always_valid),
+		T(test_cli_watch_json),
+		T(test_cli_version),
 #undef T
 	};
 
+	struct sigaction sa = { .sa_handler = on_timeout };
+
+	sigaction(SIGALRM, &sa, NULL);
+	for (size_t i = 0; i < sizeof(hot_cases) / sizeof(hot_cases[0]); i++)
+		run_row(hot_cases[i].name, hot_case_run, &hot_cases[i]);
 	for (size_t i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++)
 		run_row(plan_cases[i].name, plan_case_run, &plan_cases[i]);
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * libvfio-reset backend interface: how a device handle reaches the
+ * kernel (or anything that answers like it).  Consumers of the library
+ * need only vfio_reset.h; this header is for backend implementers, the
+ * CLI and the tests.  It is not yet stable across minor versions.
+ */
+#ifndef VFIO_RESET_BACKEND_H
+#define VFIO_RESET_BACKEND_H
+
+#include <linux/vfio.h>
+
+#include "vfio_reset.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Injectable view of sysfs and /dev.  The library never touches sysfs
+ * directly, so a backend may name devices that have no sysfs presence
+ * (the fake backend, or a VMM given pre-opened fds).  Each returns the
+ * value described or a negative errno.
+ */
+struct vfio_reset_sys {
+	void *priv;
+	/* 1 if /sys/bus/pci/devices/<bdf> exists, 0 if not */
+	int (*dev_exists)(void *priv, const char *bdf);
+	/* basename of the symlink <bdf>/<link> (driver, iommu_group) */
+	int (*dev_link)(void *priv, const char *bdf, const char *link,
+			char *buf, size_t len);
+	/* contents of <bdf>/<attr>, trailing newline removed */
+	int (*dev_attr)(void *priv, const char *bdf, const char *attr,
+			char *buf, size_t len);
+	/* name of the first entry of directory <bdf>/<dir> (vfio-dev) */
+	int (*dev_dir_entry)(void *priv, const char *bdf, const char *dir,
+			     char *buf, size_t len);
+	/* 1 if the path (a device node such as /dev/iommu) exists */
+	int (*node_exists)(void *priv, const char *path);
+};
+
+extern const struct vfio_reset_sys vfio_reset_sys_host;
+
+/* Per-backend device operations: raw uapi calls, each returns -errno. */
+struct vfio_reset_ops {
+	int (*get_info)(struct vfio_reset_dev *dev, struct vfio_device_info *info);
+	int (*get_region_info)(struct vfio_reset_dev *dev,
+			       struct vfio_region_info *info);
+	int (*region_read)(struct vfio_reset_dev *dev, uint64_t offset,
+			   void *buf, size_t len);
+	int (*region_write)(struct vfio_reset_dev *dev, uint64_t offset,
+			    const void *buf, size_t len);
+	int (*get_irq_info)(struct vfio_reset_dev *dev, struct vfio_irq_info *info);
+	int (*set_irqs)(struct vfio_reset_dev *dev, struct vfio_irq_set *set);
+	int (*device_reset)(struct vfio_reset_dev *dev);
+	/* caller sets info->argsz; on -ENOSPC info->count holds the need */
+	int (*hot_reset_info)(struct vfio_reset_dev *dev,
+			      struct vfio_pci_hot_reset_info *info);
+	int (*hot_reset)(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *req);
+	void (*close)(struct vfio_reset_dev *dev);
+};
+
+/* A backend knows how to open devices and group fds in a context. */
+struct vfio_reset_backend {
+	const char *name;
+	int (*open_device)(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+			   struct vfio_reset_err *err);
+	/* open a group fd only as proof of ownership for a hot reset */
+	int (*open_group)(struct vfio_reset_ctx *ctx, uint32_t group_id);
+	void (*close_fd)(struct vfio_reset_ctx *ctx, int fd);
+	void (*ctx_destroy)(struct vfio_reset_ctx *ctx);
+};
+
+extern const struct vfio_reset_backend vfio_reset_backend_kernel;
+
+/* Open device; fields are set by the library and the backend's open_device. */
+struct vfio_reset_dev {
+	struct vfio_reset_ctx *ctx;
+	const struct vfio_reset_ops *ops;
+	void *priv;			/* backend data */
+	char bdf[VFIO_RESET_BDF_LEN];
+	enum vfio_reset_path path;	/* resolved: GROUP or CDEV */
+	int device_fd;
+	int64_t group_id;		/* -1 if unknown */
+	int group_fd;			/* group path only, else -1 */
+	uint32_t devid;			/* cdev path: devid from BIND_IOMMUFD */
+};
+
+struct vfio_reset_ctx *vfio_reset_ctx_new(const struct vfio_reset_backend *backend,
+					  const struct vfio_reset_sys *sys,
+					  void *backend_priv);
+void *vfio_reset_ctx_backend_priv(struct vfio_reset_ctx *ctx);
+const struct vfio_reset_sys *vfio_reset_ctx_sys(struct vfio_reset_ctx *ctx);
+/* Group fd held by some open device in ctx, or -1. */
+int vfio_reset_ctx_group_fd(struct vfio_reset_ctx *ctx, uint32_t group_id);
+
+/* fill err (if not NULL) and return negerr (a negative errno) */
+int vfio_reset_set_err(struct vfio_reset_err *err, int negerr,
+		       enum vfio_reset_err_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* vfio-pci itself and vfio-pci-core variant drivers (mlx5_vfio_pci, ...) */
+bool vfio_reset_driver_is_vfio(const char *driver);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VFIO_RESET_BACKEND_H */
