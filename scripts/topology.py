@@ -101,12 +101,14 @@ def qemu_args(devices):
             chassis += 1
             props += [f"chassis={chassis}", "slot=0" if dev.model != "pcie-root-port" else f"slot={chassis}"]
         args += ["-device", ",".join(props)]
-    # A NIC's netdev= names its backend: the one port of a hub of its own,
-    # so that every NIC has a peer, sees no other NIC's frames and nothing
-    # leaves the VM.
-    netdevs = [p[7:] for dev in devices for p in dev.props if p.startswith("netdev=")]
-    for hub, name in enumerate(netdevs):
-        args += ["-netdev", f"hubport,id={name},hubid={hub}"]
+    # A NIC's netdev= names its backend: a port of one hub, so that every
+    # NIC has a peer and nothing leaves the VM.  The NICs are bound to
+    # vfio-pci and send nothing but igb's loopback frames, which stay in
+    # the device.
+    for dev in devices:
+        for p in dev.props:
+            if p.startswith("netdev="):
+                args += ["-netdev", f"hubport,id={p[7:]},hubid=0"]
     return args
 
 
