@@ -17,9 +17,10 @@ class TopologyTest(unittest.TestCase):
             self.devices = topology.parse(f.read())
         self.args = topology.qemu_args(self.devices)
 
-    def test_every_port_has_a_unique_chassis(self):
+    def test_every_root_port_has_a_5gt_link_and_a_unique_chassis(self):
         ports = [d for d in devices_of(self.args) if d.startswith("pcie-root-port,")]
         self.assertGreaterEqual(len(ports), 7)
+        self.assertTrue(all("x-speed=5" in p for p in ports))
         chassis = [p.split("chassis=")[1].split(",")[0] for p in devices_of(self.args) if "chassis=" in p]
         self.assertEqual(len(chassis), len(set(chassis)))
 
