@@ -12,7 +12,7 @@
 #     --tests "A B"      only these test binaries (check)
 #     --cmd "COMMAND"    the guest command (cmd)
 #     --require LIST     features the kernel must offer (VFIO_SELFTESTS_REQUIRE)
-#     --timeout SECONDS  kill QEMU after this long (default 1200)
+#     --timeout SECONDS  kill QEMU after this long (default 3600)
 #     --qemu PATH        this qemu-system-x86_64 (else scripts/qemu.sh chooses)
 #
 # TCG only (KVM does not work on these machines), two vCPUs.  The guest
@@ -26,7 +26,7 @@ set -eu
 [ $# -ge 2 ] || die "usage: run-vm.sh check|cmd|shell|print KERNEL [--results DIR] [--tests LIST] [--cmd CMD] [--require LIST] [--timeout S] [--qemu PATH]"
 mode=$1 kernel=$2
 shift 2
-results='' tests='' cmd='' require='' timeout=1200 qemu=''
+results='' tests='' cmd='' require='' timeout=3600 qemu=''
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "run-vm.sh: $1 needs a value"
 	case $1 in

@@ -5,7 +5,7 @@
 # output is nested (indented two spaces).  A binary the initramfs does not
 # have is a failure (the suite is built from one tree for every kernel).
 TESTDIR=/usr/lib/kselftests/vfio
-TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+TEST_TIMEOUT=${TEST_TIMEOUT:-1200}
 
 # shellcheck source=topology.sh
 . /lib/vfio-harness/topology.sh
