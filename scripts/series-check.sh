@@ -102,7 +102,7 @@ per_patch() {
 }
 
 sparse_w1() {
-	local base files f out warnings=0 lines
+	local base files f out warnings=0 lines sparse_note=''
 	base=$(base_commit)
 	files=$(git -C "$TREE" diff --name-only --diff-filter=AM "$base..HEAD" -- '*.c' |
 		grep -v -e '^tools/' -e '^scripts/' || true)
@@ -115,6 +115,12 @@ sparse_w1() {
 			printf '%s\n' "$out" >&2
 			die "sparse/W=1 build of $f failed"
 		}
+		# The kernel checks that sparse understands its headers and builds
+		# without it otherwise: say so rather than call the file clean.
+		case $out in *"is not available or not up to date"*)
+			sparse_note="; sparse NOT run: $(sparse --version 2>/dev/null | head -n 1) is too old for Linux $(kernel_version "$TREE") (scripts/checker-valid.sh), W=1 only"
+			;;
+		esac
 		# Lines the series added to this file, as "N" one per line.
 		lines=$(git -C "$TREE" diff -U0 "$base..HEAD" -- "$f" |
 			sed -n 's/^@@ -[0-9,]* +\([0-9]*\),*\([0-9]*\) @@.*/\1 \2/p' |
@@ -132,7 +138,7 @@ EOF_OUT
 	# The C=2 W=1 objects would make the next normal build recompile them.
 	for f in $files; do rm -f "$KBUILD/${f%.c}.o"; done
 	[ "$warnings" = 0 ] || die "sparse/W=1: $warnings warning(s) on lines the series added (above)"
-	say "sparse/W=1: clean on $(echo "$files" | wc -w) touched file(s)"
+	say "sparse/W=1: clean on $(echo "$files" | wc -w) touched file(s)$sparse_note"
 }
 
 case ${2:-all} in
