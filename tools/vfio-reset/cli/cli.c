@@ -23,8 +23,10 @@ static const char usage_text[] =
 "  reset BDF          function-level reset (VFIO_DEVICE_RESET)\n"
 "  hot-reset BDF...   slot/bus reset (VFIO_DEVICE_PCI_HOT_RESET) through the first\n"
 "                     BDF; list every affected function you want to own (cdev)\n"
-"  watch BDF...       print timestamped error / reset-completed events until\n"
-"                     interrupted or --count N events were seen\n"
+"  watch BDF...       print timestamped events until interrupted or --count N\n"
+"                     events were seen: \"error\" (AER, the ERR eventfd) and\n"
+"                     \"kernel-reset\" (a reset by another kernel user started or\n"
+"                     ended: one per wake-up, with the status read after it)\n"
 "\n"
 "options:\n"
 "  --cdev             open through /dev/vfio/devices + /dev/iommu (iommufd)\n"
@@ -527,10 +529,40 @@ static int cmd_hot_reset(struct cli *c)
 	return run_resets(c, VFIO_RESET_HOT);
 }
 
-struct watched { int fd; const char *bdf; const char *what; };
+enum watch_kind { WATCH_ERR, WATCH_KERNEL_RESET };
 
+struct watched {
+	int fd;
+	struct vfio_reset_dev *dev;
+	const char *bdf;
+	enum watch_kind kind;
+};
+
+static const char *watch_name(enum watch_kind k)
+{
+	return k == WATCH_ERR ? "error" : "kernel-reset";
+}
+
+static const char *outcome_name(uint32_t last)
+{
+	switch (last) {
+	case VFIO_RESET_KERNEL_RESET_NONE: return "none";
+	case VFIO_RESET_KERNEL_RESET_RESTORED: return "restored";
+	case VFIO_RESET_KERNEL_RESET_STATE_LOST: return "state-lost";
+	case VFIO_RESET_KERNEL_RESET_FAILED: return "failed";
+	case VFIO_RESET_KERNEL_RESET_NOT_RESET: return "not-reset";
+	}
+	return "unknown";
+}
+
+/*
+ * One event: the eventfd counter n (signals coalesced since the last
+ * read) and, for kernel-reset, the status read after the wake-up (st), or
+ * the error of that read (st_err).
+ */
 static void print_event(FILE *out, bool json, unsigned long seq, const struct watched *w,
-			uint64_t n)
+			uint64_t n, const struct vfio_reset_kernel_reset_status *st,
+			const struct vfio_reset_err *st_err)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -544,9 +576,30 @@ static void print_event(FILE *out, bool json, unsigned long seq, const struct wa
 	if (json) {
 		fprintf(out, "{\"seq\":%lu,\"time\":\"%s\",\"bdf\":", seq, when);
 		json_str(out, w->bdf);
-		fprintf(out, ",\"event\":\"%s\",\"count\":%" PRIu64 "}\n", w->what, n);
+		fprintf(out, ",\"event\":\"%s\",\"count\":%" PRIu64, watch_name(w->kind), n);
+		if (st_err) {
+			fputc(',', out);
+			json_error_member(out, st_err);
+		} else if (st) {
+			fprintf(out, ",\"active\":%s,\"last\":\"%s\",\"started\":%" PRIu64
+				",\"restored\":%" PRIu64 ",\"state_lost\":%" PRIu64
+				",\"failed\":%" PRIu64 ",\"not_reset\":%" PRIu64,
+				st->flags & VFIO_RESET_KERNEL_RESET_ACTIVE ? "true" : "false",
+				outcome_name(st->last), st->started, st->restored,
+				st->state_lost, st->failed, st->not_reset);
+		}
+		fputs("}\n", out);
 	} else {
-		fprintf(out, "%s %s %s (x%" PRIu64 ")\n", when, w->bdf, w->what, n);
+		fprintf(out, "%s %s %s (x%" PRIu64 ")", when, w->bdf, watch_name(w->kind), n);
+		if (st_err)
+			fprintf(out, ": status unknown: %s", st_err->msg);
+		else if (st)
+			fprintf(out, ": %s, last %s, started %" PRIu64 ", restored %" PRIu64
+				", state-lost %" PRIu64 ", failed %" PRIu64 ", not-reset %" PRIu64,
+				st->flags & VFIO_RESET_KERNEL_RESET_ACTIVE ? "active" : "inactive",
+				outcome_name(st->last), st->started, st->restored,
+				st->state_lost, st->failed, st->not_reset);
+		fputc('\n', out);
 	}
 	fflush(out);
 }
@@ -566,6 +619,28 @@ static void watch_failed(struct cli *c, const char *bdf, const char *what,
 	fflush(c->env->out);
 }
 
+/* one wake-up of w: read the counter, then (kernel-reset) the status */
+static bool watch_read(struct cli *c, const struct watched *w, unsigned long seq)
+{
+	struct vfio_reset_kernel_reset_status st;
+	struct vfio_reset_err e = { 0 };
+	bool st_failed = false;
+	uint64_t v;
+
+	if (read(w->fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return false;	/* EAGAIN: someone else read it */
+	/* after the read: a change after it signals again, none is lost */
+	if (w->kind == WATCH_KERNEL_RESET &&
+	    vfio_reset_kernel_reset_status(w->dev, &st, &e) < 0) {
+		report(c, w->bdf, &e);
+		st_failed = true;
+	}
+	print_event(c->env->out, c->json, seq, w, v,
+		    w->kind == WATCH_KERNEL_RESET && !st_failed ? &st : NULL,
+		    st_failed ? &e : NULL);
+	return true;
+}
+
 static int cmd_watch(struct cli *c)
 {
 	struct watched w[2 * MAX_BDFS];
@@ -580,14 +655,15 @@ static int cmd_watch(struct cli *c)
 		int fd = vfio_reset_subscribe_err(c->devs[i], &e);
 
 		if (fd >= 0)
-			w[n++] = (struct watched){ fd, bdf, "error" };
+			w[n++] = (struct watched){ fd, c->devs[i], bdf, WATCH_ERR };
 		else
-			watch_failed(c, bdf, "error", &e);
-		fd = vfio_reset_subscribe_reset_done(c->devs[i], &e);
+			watch_failed(c, bdf, watch_name(WATCH_ERR), &e);
+		/* the library's eventfd: it closes it on unsubscribe */
+		fd = vfio_reset_subscribe_kernel_reset(c->devs[i], -1, &e);
 		if (fd >= 0)
-			w[n++] = (struct watched){ fd, bdf, "reset-done" };
+			w[n++] = (struct watched){ fd, c->devs[i], bdf, WATCH_KERNEL_RESET };
 		else
-			watch_failed(c, bdf, "reset-done", &e);
+			watch_failed(c, bdf, watch_name(WATCH_KERNEL_RESET), &e);
 	}
 	if (n == 0) {
 		struct vfio_reset_err e = { 0 };
@@ -612,20 +688,26 @@ static int cmd_watch(struct cli *c)
 			rc = EXIT_VR_FAILED;
 			break;
 		}
-		/* per device, error before reset-done: the order they are armed in */
+		/* per device, error before kernel-reset: the order they are armed in */
 		for (size_t i = 0; ret > 0 && i < n && (c->count == 0 || seen < c->count); i++) {
-			uint64_t v;
-
 			if (!(pfd[i].revents & POLLIN))
 				continue;
-			if (read(pfd[i].fd, &v, sizeof(v)) == (ssize_t)sizeof(v)) {
+			if (watch_read(c, &w[i], (unsigned long)seen + 1)) {
 				seen++;
-				print_event(c->env->out, c->json, (unsigned long)seen, &w[i], v);
+				if (c->env->watch_event)
+					c->env->watch_event(c->env->watch_ready_arg,
+							    (unsigned long)seen);
 			}
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		close(w[i].fd);
+	for (size_t i = 0; i < n; i++) {
+		struct vfio_reset_err e = { 0 };
+
+		if (w[i].kind == WATCH_ERR)
+			close(w[i].fd);		/* ours */
+		else if (vfio_reset_unsubscribe_kernel_reset(w[i].dev, &e) < 0)
+			report(c, w[i].bdf, &e);	/* vfio_reset_close() retries */
+	}
 	return rc;
 }
 

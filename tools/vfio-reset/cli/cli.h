@@ -23,6 +23,8 @@ struct vfio_reset_cli_env {
 	int poll_ms;			/* watch poll period */
 	void (*watch_ready)(void *arg);	/* test hook: subscriptions are live */
 	void *watch_ready_arg;
+	/* test hook: event seq (from 1) was printed; also gets watch_ready_arg */
+	void (*watch_event)(void *arg, unsigned long seq);
 };
 
 /*

@@ -28,8 +28,12 @@
 extern "C" {
 #endif
 
-#define VFIO_RESET_VERSION_MAJOR 0
-#define VFIO_RESET_VERSION_MINOR 1
+/*
+ * MAJOR is the soname (libvfio-reset.so.MAJOR): it changes when symbols go
+ * away or change meaning; MINOR when symbols are added.
+ */
+#define VFIO_RESET_VERSION_MAJOR 1
+#define VFIO_RESET_VERSION_MINOR 0
 #define VFIO_RESET_VERSION_PATCH 0
 /* (MAJOR << 16) | (MINOR << 8) | PATCH, comparable with vfio_reset_version() */
 #define VFIO_RESET_VERSION_CODE \
@@ -205,22 +209,114 @@ int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
  */
 int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err);
 
+/* ---- resets by other kernel users ---- */
+
 /*
- * Reset-completed notification (the uapi's VFIO_PCI_RESET_DONE_IRQ_INDEX):
- * an eventfd the kernel signals once per completed reset it did behind the
- * user's back (sysfs reset, bus/slot reset by another kernel user, fatal
- * AER/DPC recovery), after the user's configuration is restored and BAR
- * access has resumed.  Not signalled for VFIO_DEVICE_RESET, hot reset,
- * open or close.
+ * The kernel-reset features of vfio-pci (the uapi's
+ * VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS and _EVENTFD): resets of the
+ * device the user did not ask for -- a reset through the sysfs "reset"
+ * attribute, or a slot/bus reset below a bridge ("reset_subordinate" or
+ * another kernel user).  Not reported: the resets the user asks for
+ * (VFIO_DEVICE_RESET, VFIO_DEVICE_PCI_HOT_RESET, a function reset written
+ * to config space, the resets of open and close), and AER/DPC error
+ * recovery, which the ERR eventfd (vfio_reset_subscribe_err()) reports.
  *
- * 0 if the device offers it (GET_IRQ_INFO: count >= 1, EVENTFD), else the
- * negative errno: the kernel's answer (-EINVAL from kernels or drivers
- * without it) or -ENOTSUP when it answers count 0 / no EVENTFD flag.
+ * Each such reset is a window: from before the device is reset until it
+ * is usable again, vfio-pci keeps the user away from it (memory BAR
+ * read/write, VFIO_DEVICE_RESET, config space and SET_IRQS wait; mmap
+ * faults wait; VFIO_DEVICE_PCI_HOT_RESET fails with -EBUSY).  A window
+ * ends restored (config space, MSI and MSI-X as just before the window,
+ * device-internal state as the reset left it) or failed (state unknown).
+ *
+ * This struct mirrors the uapi's struct
+ * vfio_device_feature_kernel_reset_status field by field, so consumers
+ * need no uapi header that has it.  started - (restored + state_lost +
+ * failed + not_reset) is 1 while a window is open
+ * (VFIO_RESET_KERNEL_RESET_ACTIVE set in flags) and 0 otherwise.  The
+ * counters are per device, the same for every fd of it, and only grow.
  */
-int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev);
-/* returns an eventfd as for _err, or the probe's -errno when unsupported */
-int vfio_reset_subscribe_reset_done(struct vfio_reset_dev *dev,
-				    struct vfio_reset_err *err);
+#define VFIO_RESET_KERNEL_RESET_ACTIVE		(1u << 0)	/* a window is open */
+
+/* values of vfio_reset_kernel_reset_status.last (mirror VFIO_KERNEL_RESET_*) */
+#define VFIO_RESET_KERNEL_RESET_NONE		0u	/* no window has ended yet */
+#define VFIO_RESET_KERNEL_RESET_RESTORED	1u
+#define VFIO_RESET_KERNEL_RESET_STATE_LOST	2u	/* reserved: error recovery */
+#define VFIO_RESET_KERNEL_RESET_FAILED		3u
+#define VFIO_RESET_KERNEL_RESET_NOT_RESET	4u	/* reserved: error recovery */
+
+struct vfio_reset_kernel_reset_status {
+	uint32_t flags;			/* VFIO_RESET_KERNEL_RESET_ACTIVE */
+	uint32_t last;			/* outcome of the last window that ended */
+	uint64_t started;		/* windows started */
+	uint64_t restored;		/* ... ended restored */
+	uint64_t state_lost;		/* ... ended with the state lost (reserved, 0) */
+	uint64_t failed;		/* ... ended failed */
+	uint64_t not_reset;		/* ... ended without a reset (reserved, 0) */
+};
+
+/*
+ * 0 if the device offers the kernel-reset features
+ * (VFIO_DEVICE_FEATURE_PROBE | GET of KERNEL_RESET_STATUS), else the
+ * negative errno: the kernel's answer (-ENOTTY from kernels and drivers
+ * without them) or -ENOTSUP when the context's backend does not
+ * implement them (the kernel backend of a library built against uapi
+ * headers without the features).  No library state is touched: callable
+ * from any thread while the device is open.
+ */
+int vfio_reset_probe_kernel_reset(struct vfio_reset_dev *dev);
+
+/*
+ * Read the status (VFIO_DEVICE_FEATURE_GET of KERNEL_RESET_STATUS) into
+ * *out; 0 or a negative errno (-ENOTTY: not offered) with err (may be
+ * NULL) filled.  The kernel never makes it wait for a window, and no
+ * library state is touched: call it from any thread while the device is
+ * open, including while another thread is blocked in a BAR access or a
+ * reset of the same device.  *out is cleared on failure.
+ */
+int vfio_reset_kernel_reset_status(struct vfio_reset_dev *dev,
+				   struct vfio_reset_kernel_reset_status *out,
+				   struct vfio_reset_err *err);
+
+/*
+ * Arm an eventfd the kernel signals when a window starts and when it ends
+ * (VFIO_DEVICE_FEATURE_SET of KERNEL_RESET_EVENTFD), each time after the
+ * status shows the change.  Signals coalesce: after each wake-up read the
+ * eventfd, then vfio_reset_kernel_reset_status(), and act on the counters,
+ * not on the number of signals.  Arming does not report a window already
+ * open: read the status once after subscribing.
+ *
+ * fd >= 0: the caller's eventfd.  The library never closes it (not on
+ *   unsubscribe, a later subscribe, vfio_reset_close() or
+ *   vfio_reset_ctx_free()); the caller closes it once it is disarmed.
+ * fd == -1: the library creates one (EFD_NONBLOCK | EFD_CLOEXEC) and owns
+ *   it: the caller may poll and read it but must not close it; the library
+ *   closes it when it is disarmed or replaced (unsubscribe, a later
+ *   subscribe) and on vfio_reset_close() / vfio_reset_ctx_free().
+ *
+ * Returns the armed fd or a negative errno with err filled: -EINVAL for
+ * any other negative fd and, from the kernel, for a file that is not an
+ * eventfd, -EBADF for a closed fd, -ENOTTY when the features are not
+ * offered, -ENOTSUP as for vfio_reset_probe_kernel_reset().  A device
+ * has at most one armed eventfd: a new subscribe replaces the previous
+ * one (closed if the library owned it); a failed subscribe leaves the
+ * previous one armed and owned as it was.
+ *
+ * Threading: subscribe, unsubscribe, vfio_reset_close() and
+ * vfio_reset_ctx_free() of one device must be serialised (as every call
+ * on a context); the armed fd may be polled and read from any thread.
+ */
+int vfio_reset_subscribe_kernel_reset(struct vfio_reset_dev *dev, int fd,
+				      struct vfio_reset_err *err);
+
+/*
+ * Disarm (SET with fd -1) and close the eventfd if the library created
+ * it; a caller's fd is left open.  0 when nothing was armed (no ioctl).
+ * On failure (negative errno, err filled) the eventfd stays armed and
+ * owned as it was.  vfio_reset_close() disarms too.  Threading as for
+ * subscribe.
+ */
+int vfio_reset_unsubscribe_kernel_reset(struct vfio_reset_dev *dev,
+					struct vfio_reset_err *err);
 
 /* ---- helpers ---- */
 

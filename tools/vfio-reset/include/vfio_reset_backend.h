@@ -57,6 +57,19 @@ struct vfio_reset_ops {
 	int (*hot_reset_info)(struct vfio_reset_dev *dev,
 			      struct vfio_pci_hot_reset_info *info);
 	int (*hot_reset)(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *req);
+	/*
+	 * The kernel-reset features (VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS
+	 * and _EVENTFD), in the library's types so that this header does not
+	 * need uapi headers that have them.  Any may be NULL: the library
+	 * then answers -ENOTSUP.
+	 */
+	/* VFIO_DEVICE_FEATURE_PROBE | GET of KERNEL_RESET_STATUS */
+	int (*kernel_reset_probe)(struct vfio_reset_dev *dev);
+	/* VFIO_DEVICE_FEATURE_GET of KERNEL_RESET_STATUS, copied field by field */
+	int (*kernel_reset_status)(struct vfio_reset_dev *dev,
+				   struct vfio_reset_kernel_reset_status *st);
+	/* VFIO_DEVICE_FEATURE_SET of KERNEL_RESET_EVENTFD: arm fd, or -1 disarms */
+	int (*kernel_reset_eventfd)(struct vfio_reset_dev *dev, int fd);
 	void (*close)(struct vfio_reset_dev *dev);
 };
 
@@ -84,6 +97,9 @@ struct vfio_reset_dev {
 	int64_t group_id;		/* -1 if unknown */
 	int group_fd;			/* group path only, else -1 */
 	uint32_t devid;			/* cdev path: devid from BIND_IOMMUFD */
+	/* kernel-reset eventfd armed through the library, -1 if none */
+	int kreset_fd;
+	bool kreset_fd_owned;		/* created by the library: it closes it */
 };
 
 struct vfio_reset_ctx *vfio_reset_ctx_new(const struct vfio_reset_backend *backend,

@@ -33,7 +33,13 @@ struct vfio_fake_device {
 	uint32_t enospc_always;		/* keep answering ENOSPC (topology churn) */
 	uint32_t config_id;		/* config dword 0 after reset */
 	unsigned int reset_delay_us;	/* each RESET / PCI_HOT_RESET sleeps this long */
-	bool reset_done_irq;		/* offers the reset-done IRQ index */
+	/* the kernel-reset features, as vfio_pci_core_ioctl_feature() answers */
+	bool kernel_reset;		/* offered; false: -ENOTTY */
+	bool no_kernel_reset_ops;	/* open with ops lacking them (-ENOTSUP) */
+	struct vfio_reset_kernel_reset_status kreset;	/* what GET reports */
+	int kreset_fd;			/* armed eventfd, -1: none */
+	int kreset_status_err, kreset_eventfd_err;	/* injected ioctl errors */
+	unsigned int kreset_probe_calls, kreset_set_calls;
 };
 
 struct vfio_fake {
@@ -47,7 +53,7 @@ struct vfio_fake {
 	uint32_t last_hot_reset_count;
 	int last_group_fds[VFIO_FAKE_MAX_SCOPE];
 	int open_group_fds;		/* proof fds currently open: leak check */
-	int err_eventfd, done_eventfd;
+	int err_eventfd;
 	uint32_t last_set_irqs_flags;
 	uint32_t next_devid;
 };
@@ -55,8 +61,15 @@ struct vfio_fake {
 void vfio_fake_init(struct vfio_fake *fake);
 struct vfio_fake_device *vfio_fake_add(struct vfio_fake *fake, const char *bdf,
 				       const char *driver, int iommu_group);
-/* signal a kernel-initiated reset: ERR first if fatal_error, then reset-done */
-int vfio_fake_kernel_reset(struct vfio_fake *fake, bool fatal_error);
+/* an AER error: signal the ERR eventfd (if armed) */
+int vfio_fake_signal_err(struct vfio_fake *fake);
+/*
+ * A kernel-reset window of devs[i] starts / ends with outcome (one of
+ * VFIO_RESET_KERNEL_RESET_RESTORED...): the status changes first, then
+ * the armed eventfd (if any) is signalled, as vfio_pci_core.c does.
+ */
+int vfio_fake_kreset_start(struct vfio_fake *fake, size_t i);
+int vfio_fake_kreset_end(struct vfio_fake *fake, size_t i, uint32_t outcome);
 extern const struct vfio_reset_backend vfio_reset_backend_fake;
 /* sys view of the same table; set .priv to the struct vfio_fake */
 extern const struct vfio_reset_sys vfio_reset_sys_fake_template;

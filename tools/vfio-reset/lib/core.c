@@ -259,6 +259,7 @@ int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
 	dev->device_fd = -1;
 	dev->group_fd = -1;
 	dev->group_id = -1;
+	dev->kreset_fd = -1;
 	ret = ctx->backend->open_device(ctx, dev, err);
 	if (ret < 0) {
 		free(dev);
@@ -275,6 +276,8 @@ void vfio_reset_close(struct vfio_reset_dev *dev)
 
 	if (!dev)
 		return;
+	/* while the device fd is still open: disarm, close the library's fd */
+	vr_kernel_reset_release(dev);
 	ctx = dev->ctx;
 	for (size_t i = 0; i < ctx->n_devs; i++) {
 		if (ctx->devs[i] == dev) {

@@ -15,7 +15,7 @@
 void vfio_fake_init(struct vfio_fake *fake)
 {
 	memset(fake, 0, sizeof(*fake));
-	fake->err_eventfd = fake->done_eventfd = -1;
+	fake->err_eventfd = -1;
 	fake->next_devid = 1;
 }
 
@@ -35,6 +35,7 @@ struct vfio_fake_device *vfio_fake_add(struct vfio_fake *fake, const char *bdf,
 	d->has_cdev = vfio_reset_driver_is_vfio(driver);
 	d->info_flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
 	d->config_id = 0x10001af4;
+	d->kreset_fd = -1;
 	return d;
 }
 
@@ -181,8 +182,8 @@ static int f_get_info(struct vfio_reset_dev *dev, struct vfio_device_info *info)
 		return fdev(dev)->get_info_err;
 	info->flags = fdev(dev)->info_flags;
 	info->num_regions = VFIO_PCI_NUM_REGIONS;
-	/* kernels with the notification report one IRQ index more */
-	info->num_irqs = VFIO_RESET_DONE_IRQ_INDEX + (fdev(dev)->reset_done_irq ? 1 : 0);
+	/* not VFIO_PCI_NUM_IRQS: it depends on which uapi header we built with */
+	info->num_irqs = VFIO_PCI_REQ_IRQ_INDEX + 1;
 	return 0;
 }
 
@@ -216,13 +217,8 @@ static int f_get_irq_info(struct vfio_reset_dev *dev, struct vfio_irq_info *info
 {
 	struct vfio_fake_device *d = fdev(dev);
 
-	/*
-	 * vfio_pci_ioctl_get_irq_info(): -EINVAL past the last index; without
-	 * the notification the last one is VFIO_PCI_REQ_IRQ_INDEX.  Not
-	 * VFIO_PCI_NUM_IRQS: it depends on which uapi header we built with.
-	 */
-	if (info->index > VFIO_RESET_DONE_IRQ_INDEX ||
-	    (info->index == VFIO_RESET_DONE_IRQ_INDEX && !d->reset_done_irq))
+	/* vfio_pci_ioctl_get_irq_info(): -EINVAL past VFIO_PCI_REQ_IRQ_INDEX */
+	if (info->index > VFIO_PCI_REQ_IRQ_INDEX)
 		return -EINVAL;
 	if (info->index == VFIO_PCI_ERR_IRQ_INDEX && d->conventional)
 		return -EINVAL;
@@ -240,12 +236,9 @@ static int f_set_irqs(struct vfio_reset_dev *dev, struct vfio_irq_set *set)
 	    set->flags != (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER))
 		return -EINVAL;
 	memcpy(&fd, set->data, sizeof(fd));
-	if (set->index == VFIO_PCI_ERR_IRQ_INDEX)
-		fake_of(dev)->err_eventfd = fd;
-	else if (set->index == VFIO_RESET_DONE_IRQ_INDEX && fdev(dev)->reset_done_irq)
-		fake_of(dev)->done_eventfd = fd;
-	else
+	if (set->index != VFIO_PCI_ERR_IRQ_INDEX)
 		return -EINVAL;
+	fake_of(dev)->err_eventfd = fd;
 	return 0;
 }
 
@@ -359,12 +352,84 @@ static int f_hot_reset(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *re
 	return 0;
 }
 
+/* ---- kernel-reset features (vfio_pci_core_feature_kreset_*()) ---- */
+
+static int f_kernel_reset_probe(struct vfio_reset_dev *dev)
+{
+	fdev(dev)->kreset_probe_calls++;
+	return fdev(dev)->kernel_reset ? 0 : -ENOTTY;
+}
+
+static int f_kernel_reset_status(struct vfio_reset_dev *dev,
+				 struct vfio_reset_kernel_reset_status *st)
+{
+	struct vfio_fake_device *d = fdev(dev);
+
+	if (!d->kernel_reset)
+		return -ENOTTY;
+	if (d->kreset_status_err)
+		return d->kreset_status_err;
+	*st = d->kreset;
+	return 0;
+}
+
+/* what eventfd_ctx_fdget() says of fd: 0, -EBADF (closed), -EINVAL (not an eventfd) */
+static int fd_is_eventfd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -EBADF;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:[eventfd]") == 0 ? 0 : -EINVAL;
+}
+
+static int f_kernel_reset_eventfd(struct vfio_reset_dev *dev, int fd)
+{
+	struct vfio_fake_device *d = fdev(dev);
+	int ret;
+
+	d->kreset_set_calls++;
+	if (!d->kernel_reset)
+		return -ENOTTY;
+	/* a failed SET leaves the armed eventfd as it was */
+	if (d->kreset_eventfd_err)
+		return d->kreset_eventfd_err;
+	if (fd < -1)
+		return -EINVAL;
+	if (fd >= 0 && (ret = fd_is_eventfd(fd)) < 0)
+		return ret;
+	d->kreset_fd = fd;
+	return 0;
+}
+
 static void f_close(struct vfio_reset_dev *dev)
 {
-	(void)dev;
+	/* the last close of the device disarms (one fd per device here) */
+	fdev(dev)->kreset_fd = -1;
 }
 
 static const struct vfio_reset_ops fake_ops = {
+	.get_info = f_get_info,
+	.get_region_info = f_get_region_info,
+	.region_read = f_region_read,
+	.region_write = f_region_write,
+	.get_irq_info = f_get_irq_info,
+	.set_irqs = f_set_irqs,
+	.device_reset = f_device_reset,
+	.hot_reset_info = f_hot_reset_info,
+	.hot_reset = f_hot_reset,
+	.kernel_reset_probe = f_kernel_reset_probe,
+	.kernel_reset_status = f_kernel_reset_status,
+	.kernel_reset_eventfd = f_kernel_reset_eventfd,
+	.close = f_close,
+};
+
+/* a backend (or a library built without the uapi) lacking the kernel-reset ops */
+static const struct vfio_reset_ops fake_ops_no_kreset = {
 	.get_info = f_get_info,
 	.get_region_info = f_get_region_info,
 	.region_read = f_region_read,
@@ -400,7 +465,7 @@ static int fake_open_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *d
 	if (!d->no_sysfs && !vfio_reset_driver_is_vfio(d->driver))
 		return vfio_reset_set_err(err, -ENODEV, VFIO_RESET_ERR_NOT_VFIO,
 					  "bound to %s, not vfio-pci", d->driver);
-	dev->ops = &fake_ops;
+	dev->ops = d->no_kernel_reset_ops ? &fake_ops_no_kreset : &fake_ops;
 	dev->priv = d;
 	dev->group_id = d->iommu_group;
 	if (dev->path == VFIO_RESET_PATH_CDEV) {
@@ -452,22 +517,49 @@ static void fake_close_fd(struct vfio_reset_ctx *ctx, int fd)
 	fake->open_group_fds--;
 }
 
-/*
- * A reset the kernel did on its own: for a fatal AER/DPC error the ERR
- * eventfd fires first (when the error is reported), then, once recovery
- * has reset the device and restored its state, the reset-done eventfd.
- */
-int vfio_fake_kernel_reset(struct vfio_fake *fake, bool fatal_error)
+static int signal_fd(int fd)
 {
 	uint64_t one = 1;
 
-	if (fatal_error && fake->err_eventfd >= 0 &&
-	    write(fake->err_eventfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
-		return -errno;
-	if (fake->done_eventfd >= 0 &&
-	    write(fake->done_eventfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+	if (fd >= 0 && write(fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		return -errno;
 	return 0;
+}
+
+int vfio_fake_signal_err(struct vfio_fake *fake)
+{
+	return signal_fd(fake->err_eventfd);
+}
+
+int vfio_fake_kreset_start(struct vfio_fake *fake, size_t i)
+{
+	struct vfio_fake_device *d = i < fake->n_devs ? &fake->devs[i] : NULL;
+
+	if (!d || (d->kreset.flags & VFIO_RESET_KERNEL_RESET_ACTIVE))
+		return -EINVAL;		/* windows of one device do not overlap */
+	d->kreset.started++;
+	d->kreset.flags |= VFIO_RESET_KERNEL_RESET_ACTIVE;
+	return signal_fd(d->kreset_fd);
+}
+
+int vfio_fake_kreset_end(struct vfio_fake *fake, size_t i, uint32_t outcome)
+{
+	struct vfio_fake_device *d = i < fake->n_devs ? &fake->devs[i] : NULL;
+	uint64_t *count;
+
+	if (!d || !(d->kreset.flags & VFIO_RESET_KERNEL_RESET_ACTIVE))
+		return -EINVAL;
+	switch (outcome) {
+	case VFIO_RESET_KERNEL_RESET_RESTORED: count = &d->kreset.restored; break;
+	case VFIO_RESET_KERNEL_RESET_STATE_LOST: count = &d->kreset.state_lost; break;
+	case VFIO_RESET_KERNEL_RESET_FAILED: count = &d->kreset.failed; break;
+	case VFIO_RESET_KERNEL_RESET_NOT_RESET: count = &d->kreset.not_reset; break;
+	default: return -EINVAL;
+	}
+	++*count;
+	d->kreset.last = outcome;
+	d->kreset.flags &= ~VFIO_RESET_KERNEL_RESET_ACTIVE;
+	return signal_fd(d->kreset_fd);
 }
 
 const struct vfio_reset_backend vfio_reset_backend_fake = {

@@ -5,16 +5,6 @@
 
 #include "vfio_reset_backend.h"
 
-/*
- * The reset-completed notification: the index after VFIO_PCI_REQ_IRQ_INDEX
- * that the 6.12 queue's kernel assigns (the uapi's
- * VFIO_PCI_RESET_DONE_IRQ_INDEX), probed at run time with
- * VFIO_DEVICE_GET_IRQ_INFO.  A library-owned name, so the uapi's is never
- * shadowed; with headers that have the uapi constant the Makefile defines
- * VFIO_RESET_UAPI_HAS_RESET_DONE and perform.c checks they agree.
- */
-#define VFIO_RESET_DONE_IRQ_INDEX (VFIO_PCI_REQ_IRQ_INDEX + 1)
-
 #define VFIO_RESET_CTX_MAX_DEVS 64
 
 struct vfio_reset_ctx {
@@ -41,5 +31,10 @@ int vr_sys_dir_entry(struct vfio_reset_ctx *ctx, const char *bdf,
 int vr_sys_dev_exists(struct vfio_reset_ctx *ctx, const char *bdf);
 int vr_sys_node_exists(struct vfio_reset_ctx *ctx, const char *path);
 uint64_t vr_now_ns(void);
+/*
+ * vfio_reset_close(): disarm the kernel-reset eventfd if one is armed
+ * (best effort, errors ignored) and close it if the library created it.
+ */
+void vr_kernel_reset_release(struct vfio_reset_dev *dev);
 
 #endif

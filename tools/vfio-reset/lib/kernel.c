@@ -172,6 +172,79 @@ static int k_hot_reset(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *re
 	return xioctl(dev->device_fd, VFIO_DEVICE_PCI_HOT_RESET, req);
 }
 
+/*
+ * The kernel-reset features exist only with uapi headers that define them
+ * (the Makefile says so when they do not): without them the ops stay NULL
+ * and the library answers -ENOTSUP.  No fallback copies of the uapi.
+ */
+#ifdef VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS
+_Static_assert(VFIO_RESET_KERNEL_RESET_ACTIVE == VFIO_KERNEL_RESET_ACTIVE &&
+	       VFIO_RESET_KERNEL_RESET_NONE == VFIO_KERNEL_RESET_NONE &&
+	       VFIO_RESET_KERNEL_RESET_RESTORED == VFIO_KERNEL_RESET_RESTORED &&
+	       VFIO_RESET_KERNEL_RESET_STATE_LOST == VFIO_KERNEL_RESET_STATE_LOST &&
+	       VFIO_RESET_KERNEL_RESET_FAILED == VFIO_KERNEL_RESET_FAILED &&
+	       VFIO_RESET_KERNEL_RESET_NOT_RESET == VFIO_KERNEL_RESET_NOT_RESET,
+	       "vfio_reset.h's VFIO_RESET_KERNEL_RESET_* differ from the uapi's");
+
+/* VFIO_DEVICE_FEATURE with a payload of len bytes, copied back */
+static int k_feature(struct vfio_reset_dev *dev, uint32_t flags, void *data, size_t len)
+{
+	union {
+		struct vfio_device_feature hdr;
+		uint64_t buf[(sizeof(struct vfio_device_feature) +
+			      sizeof(struct vfio_device_feature_kernel_reset_status) + 7) / 8];
+	} u;
+	int ret;
+
+	if (sizeof(u.hdr) + len > sizeof(u))
+		return -EINVAL;
+	memset(&u, 0, sizeof(u));
+	u.hdr.argsz = (uint32_t)(sizeof(u.hdr) + len);
+	u.hdr.flags = flags;
+	if (len)
+		memcpy(u.hdr.data, data, len);
+	ret = xioctl(dev->device_fd, VFIO_DEVICE_FEATURE, &u.hdr);
+	if (ret == 0 && len)
+		memcpy(data, u.hdr.data, len);
+	return ret;
+}
+
+static int k_kernel_reset_probe(struct vfio_reset_dev *dev)
+{
+	return k_feature(dev, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+			 VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS, NULL, 0);
+}
+
+static int k_kernel_reset_status(struct vfio_reset_dev *dev,
+				 struct vfio_reset_kernel_reset_status *st)
+{
+	struct vfio_device_feature_kernel_reset_status k;
+	int ret;
+
+	memset(&k, 0, sizeof(k));
+	ret = k_feature(dev, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS,
+			&k, sizeof(k));
+	if (ret < 0)
+		return ret;
+	st->flags = k.flags;
+	st->last = k.last;
+	st->started = k.started;
+	st->restored = k.restored;
+	st->state_lost = k.state_lost;
+	st->failed = k.failed;
+	st->not_reset = k.not_reset;
+	return 0;
+}
+
+static int k_kernel_reset_eventfd(struct vfio_reset_dev *dev, int fd)
+{
+	struct vfio_device_feature_kernel_reset_eventfd set = { .fd = fd, .flags = 0 };
+
+	return k_feature(dev, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_KERNEL_RESET_EVENTFD,
+			 &set, sizeof(set));
+}
+#endif
+
 static void k_close(struct vfio_reset_dev *dev)
 {
 	if (dev->device_fd >= 0)
@@ -192,6 +265,11 @@ static const struct vfio_reset_ops kernel_ops = {
 	.device_reset = k_device_reset,
 	.hot_reset_info = k_hot_reset_info,
 	.hot_reset = k_hot_reset,
+#ifdef VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS
+	.kernel_reset_probe = k_kernel_reset_probe,
+	.kernel_reset_status = k_kernel_reset_status,
+	.kernel_reset_eventfd = k_kernel_reset_eventfd,
+#endif
 	.close = k_close,
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-/* Performing resets and subscribing to error / reset-done notifications. */
+/* Performing resets, the ERR notification, the kernel-reset features. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -256,59 +256,149 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
 	return efd;
 }
 
-#ifdef VFIO_RESET_UAPI_HAS_RESET_DONE
-_Static_assert(VFIO_RESET_DONE_IRQ_INDEX == VFIO_PCI_RESET_DONE_IRQ_INDEX,
-	       "uapi VFIO_PCI_RESET_DONE_IRQ_INDEX moved: update internal.h");
-#endif
+/* ---- kernel-reset features ---- */
+
+/* the why-not of a backend without the kernel-reset ops */
+static int no_kernel_reset_ops(struct vfio_reset_dev *dev, const char *what,
+			       struct vfio_reset_err *err)
+{
+	if (dev->ctx->backend == &vfio_reset_backend_kernel)
+		return vfio_reset_set_err(err, -ENOTSUP, VFIO_RESET_ERR_GENERIC,
+					  "no kernel-reset %s: libvfio-reset was built against "
+					  "uapi headers without VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS",
+					  what);
+	return vfio_reset_set_err(err, -ENOTSUP, VFIO_RESET_ERR_GENERIC,
+				  "no kernel-reset %s: backend '%s' does not implement the "
+				  "kernel-reset features", what, dev->ctx->backend->name);
+}
 
 /*
- * VFIO_RESET_DONE_IRQ_INDEX is the only way the notification is
- * offered.  Kernels or drivers without it answer -EINVAL for the index
- * (vfio_pci_ioctl_get_irq_info(): index >= num_irqs).
+ * -ENOTTY: vfio_pci_core_ioctl_feature() knows neither feature (kernel
+ * without them), or the driver has its own device_feature without them
+ * (variant drivers), or no device_feature at all.
  */
-int vfio_reset_probe_reset_done(struct vfio_reset_dev *dev)
+static int kernel_reset_absent(const char *what, struct vfio_reset_err *err)
 {
-	struct vfio_irq_info info = {
-		.argsz = sizeof(info), .index = VFIO_RESET_DONE_IRQ_INDEX,
-	};
+	return vfio_reset_set_err(err, -ENOTTY, VFIO_RESET_ERR_GENERIC,
+				  "no kernel-reset %s: the kernel or the driver lacks "
+				  "VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS (only vfio-pci "
+				  "offers it)", what);
+}
+
+int vfio_reset_probe_kernel_reset(struct vfio_reset_dev *dev)
+{
+	if (!dev->ops->kernel_reset_probe)
+		return -ENOTSUP;
+	return dev->ops->kernel_reset_probe(dev);
+}
+
+int vfio_reset_kernel_reset_status(struct vfio_reset_dev *dev,
+				   struct vfio_reset_kernel_reset_status *out,
+				   struct vfio_reset_err *err)
+{
 	int ret;
 
-	ret = dev->ops->get_irq_info(dev, &info);
+	memset(out, 0, sizeof(*out));
+	if (!dev->ops->kernel_reset_status)
+		return no_kernel_reset_ops(dev, "status", err);
+	ret = dev->ops->kernel_reset_status(dev, out);
+	if (ret == 0)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	if (ret == -ENOTTY)
+		return kernel_reset_absent("status", err);
+	return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+				  "VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS) failed: %s",
+				  strerror(-ret));
+}
+
+/* the why-not of a failed SET of KERNEL_RESET_EVENTFD */
+static int kernel_reset_set_failed(int ret, int fd, struct vfio_reset_err *err)
+{
+	switch (ret) {
+	case -ENOTTY:
+		return kernel_reset_absent("notification", err);
+	case -EBADF:
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD) failed: "
+					  "%s: fd %d is not open", strerror(-ret), fd);
+	case -EINVAL:
+		if (fd >= 0)
+			return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+						  "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD) "
+						  "failed: %s: fd %d is not an eventfd",
+						  strerror(-ret), fd);
+		/* fall through */
+	default:
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD, %d) failed: %s",
+					  fd, strerror(-ret));
+	}
+}
+
+int vfio_reset_subscribe_kernel_reset(struct vfio_reset_dev *dev, int fd,
+				      struct vfio_reset_err *err)
+{
+	/* re-arming the library's own fd keeps it the library's */
+	bool owned = fd == -1 || (fd == dev->kreset_fd && dev->kreset_fd_owned);
+	int efd = fd, ret;
+
+	if (fd < -1)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "invalid eventfd %d (want an eventfd, or -1 for one "
+					  "the library creates)", fd);
+	if (!dev->ops->kernel_reset_eventfd)
+		return no_kernel_reset_ops(dev, "notification", err);
+	if (fd == -1) {
+		efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (efd < 0)
+			return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
+						  "eventfd: %s", strerror(errno));
+	}
+	ret = dev->ops->kernel_reset_eventfd(dev, efd);
+	if (ret < 0) {
+		/* the kernel left the previous eventfd armed: so do we */
+		if (fd == -1)
+			close(efd);
+		return kernel_reset_set_failed(ret, efd, err);
+	}
+	/* replaced: the kernel no longer signals the previous one */
+	if (dev->kreset_fd >= 0 && dev->kreset_fd != efd && dev->kreset_fd_owned)
+		close(dev->kreset_fd);
+	dev->kreset_fd = efd;
+	dev->kreset_fd_owned = owned;
+	return efd;
+}
+
+int vfio_reset_unsubscribe_kernel_reset(struct vfio_reset_dev *dev,
+					struct vfio_reset_err *err)
+{
+	int ret;
+
+	if (dev->kreset_fd < 0)
+		return 0;
+	ret = dev->ops->kernel_reset_eventfd ? dev->ops->kernel_reset_eventfd(dev, -1) :
+	      -ENOTSUP;
 	if (ret < 0)
-		return ret;
-	if (info.count == 0 || !(info.flags & VFIO_IRQ_INFO_EVENTFD))
-		return -ENOTSUP;
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD, -1) failed: "
+					  "%s; eventfd %d stays armed", strerror(-ret), dev->kreset_fd);
+	if (dev->kreset_fd_owned)
+		close(dev->kreset_fd);
+	dev->kreset_fd = -1;
+	dev->kreset_fd_owned = false;
 	return 0;
 }
 
-int vfio_reset_subscribe_reset_done(struct vfio_reset_dev *dev,
-				    struct vfio_reset_err *err)
+void vr_kernel_reset_release(struct vfio_reset_dev *dev)
 {
-	int efd, ret;
-
-	ret = vfio_reset_probe_reset_done(dev);
-	if (ret == -EINVAL)
-		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "no reset-completed notification: kernel or driver "
-					  "lacks VFIO_PCI_RESET_DONE_IRQ_INDEX");
-	if (ret == -ENOTSUP)
-		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "no reset-completed notification: kernel reports "
-					  "no eventfd for the index");
-	if (ret < 0)
-		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "VFIO_DEVICE_GET_IRQ_INFO(RESET_DONE) failed: %s",
-					  strerror(-ret));
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (efd < 0)
-		return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
-					  "eventfd: %s", strerror(errno));
-	ret = set_trigger(dev, VFIO_RESET_DONE_IRQ_INDEX, efd);
-	if (ret < 0) {
-		close(efd);
-		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "VFIO_DEVICE_SET_IRQS(RESET_DONE) failed: %s",
-					  strerror(-ret));
-	}
-	return efd;
+	if (dev->kreset_fd < 0)
+		return;
+	/* the kernel disarms on the device's last close; other fds may remain */
+	if (dev->ops && dev->ops->kernel_reset_eventfd)
+		(void)dev->ops->kernel_reset_eventfd(dev, -1);
+	if (dev->kreset_fd_owned)
+		close(dev->kreset_fd);
+	dev->kreset_fd = -1;
+	dev->kreset_fd_owned = false;
 }

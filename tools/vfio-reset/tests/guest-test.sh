@@ -3,7 +3,9 @@
 # Integration test inside a busybox guest.  Needs the static vfio-reset on
 # PATH and /run/vfio-topology with lines "<bdf> <qemu-id> <role>[,<role>...]"
 # (roles: nvme, flr, two-function-slot, conventional-pair, behind-switch).
-# Emits KTAP on stdout; exits non-zero if any test failed.
+# Emits KTAP on stdout; exits non-zero if any test failed.  A kernel
+# without the kernel-reset features skips the watch test, unless
+# VFIO_SELFTESTS_REQUIRE (comma-separated) names kernel-reset: then it fails.
 set -eu
 
 TOPOLOGY=${VFIO_TOPOLOGY:-/run/vfio-topology}
@@ -14,6 +16,8 @@ ok() { n=$((n + 1)); echo "ok $n $1"; }
 not_ok() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n $1"; }
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 diag() { echo "# $*"; }
+diag_file() { sed 's/^/# /' "$1"; }
+required() { case ",${VFIO_SELFTESTS_REQUIRE:-}," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 # number of "affected" entries in a one-line plan --json answer
 scope_size() { printf '%s\n' "$1" | tr ',' '\n' | grep -c '"ownership":' || true; }
@@ -30,7 +34,7 @@ if [ ! -r "$TOPOLOGY" ] || ! command -v vfio-reset >/dev/null 2>&1; then
 	exit 0
 fi
 ndev=$(grep -c . "$TOPOLOGY" || true)
-echo "1..$((ndev + 4))"
+echo "1..$((ndev + 5))"
 
 if vfio-reset --help >/dev/null 2>&1; then ok "cli_help"; else not_ok "cli_help"; fi
 
@@ -93,6 +97,60 @@ else
 	out=$(vfio-reset reset "${nvme%% *}" 2>&1) || rc=$?
 	if [ -n "$out" ]; then diag "$out"; fi
 	if [ "$rc" -eq 0 ]; then ok "reset_nvme"; else not_ok "reset_nvme"; fi
+fi
+
+# watch_kernel_reset: a sysfs reset of the open nvme is a kernel-reset
+# window; watch --json prints one event per wake-up (start and end, or one
+# if they coalesced) and the last shows the window ended restored.
+watch_kernel_reset() {
+	dev=$1
+	out=/tmp/vfio-reset-watch.json
+	vfio-reset watch --json "$dev" >"$out" 2>/tmp/vfio-reset-watch.err &
+	pid=$!
+	sleep 1		# armed (or refused, as a JSON object) by now
+	if grep -q '"source":"kernel-reset"' "$out"; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		diag_file "$out"
+		if required kernel-reset; then
+			not_ok "$name"
+		else
+			skip "$name" "kernel without the kernel-reset features"
+		fi
+		return
+	fi
+	rc=0
+	if ! echo 1 >"/sys/bus/pci/devices/$dev/reset"; then rc=1; fi
+	i=0
+	while [ "$rc" -eq 0 ] && [ "$i" -lt 10 ] &&
+		! grep '"event":"kernel-reset"' "$out" | grep -q '"active":false'; do
+		sleep 1
+		i=$((i + 1))
+	done
+	kill "$pid" 2>/dev/null || true	# SIGTERM: watch disarms and exits 0
+	wrc=0
+	wait "$pid" || wrc=$?
+	last=$(grep '"event":"kernel-reset"' "$out" | tail -n 1)
+	if [ "$rc" -ne 0 ]; then
+		diag "$dev: sysfs reset failed"
+	elif [ "$wrc" -ne 0 ]; then
+		diag "$dev: watch exited $wrc"
+		diag_file /tmp/vfio-reset-watch.err
+	else
+		case $last in
+		*'"active":false,"last":"restored"'*) ok "$name"; return ;;
+		*) diag "$dev: no kernel-reset window that ended restored" ;;
+		esac
+	fi
+	diag_file "$out"
+	not_ok "$name"
+}
+
+name=watch_kernel_reset_nvme
+if [ -z "$nvme" ]; then
+	skip "$name" "no nvme in topology"
+else
+	watch_kernel_reset "${nvme%% *}"
 fi
 
 [ "$failures" -eq 0 ]

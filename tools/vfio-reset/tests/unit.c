@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host unit tests: fake backend, no vfio devices or kernel build needed. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -601,66 +604,302 @@ TEST(test_err_subscription)
 	fx_done(&f);
 }
 
-TEST(test_reset_done_probe_supported)
-{
-	struct fx f;
-	struct vfio_reset_dev *d0;
-	struct vfio_device_info info = { .argsz = sizeof(info) };
+/* ---- kernel-reset features ---- */
 
-	fx_slot(&f, 10, 11, "vfio-pci");
-	f.fake.devs[0].reset_done_irq = true;
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_probe_reset_done(d0) == 0);
-	CHECK(d0->ops->get_info(d0, &info) == 0);
-	CHECK(info.num_irqs == VFIO_RESET_DONE_IRQ_INDEX + 1);
-	CHECK(VFIO_RESET_DONE_IRQ_INDEX == VFIO_PCI_REQ_IRQ_INDEX + 1);
-	fx_done(&f);
+#ifdef VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS
+/* the library's mirror of the uapi, checked where the uapi has it */
+_Static_assert(VFIO_RESET_KERNEL_RESET_ACTIVE == VFIO_KERNEL_RESET_ACTIVE &&
+	       VFIO_RESET_KERNEL_RESET_RESTORED == VFIO_KERNEL_RESET_RESTORED &&
+	       VFIO_RESET_KERNEL_RESET_FAILED == VFIO_KERNEL_RESET_FAILED &&
+	       VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS == 14 &&
+	       VFIO_DEVICE_FEATURE_KERNEL_RESET_EVENTFD == 15, "uapi mirror");
+_Static_assert(sizeof(struct vfio_reset_kernel_reset_status) ==
+	       sizeof(struct vfio_device_feature_kernel_reset_status), "same fields");
+#endif
+
+static bool fd_open(int fd)
+{
+	return fd >= 0 && fcntl(fd, F_GETFD) >= 0;
 }
 
-TEST(test_reset_done_probe_unsupported)
+/* open fds of this process: leak checks */
+static int open_fds(void)
 {
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+TEST(test_kernel_reset_probe)
+{
+	struct vfio_reset_kernel_reset_status st;
 	struct fx f;
-	struct vfio_reset_dev *d0;
+	struct vfio_reset_dev *d0, *d1;
+	int fds = open_fds(), fd;
 
 	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[1].no_kernel_reset_ops = true;
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_probe_reset_done(d0) == -EINVAL);
-	CHECK(vfio_reset_subscribe_reset_done(d0, &f.err) == -EINVAL);
-	CHECK(f.err.err == -EINVAL && strstr(f.err.msg, "no reset-completed notification"));
-	CHECK(strstr(f.err.msg, "VFIO_PCI_RESET_DONE_IRQ_INDEX"));
-	CHECK(f.fake.done_eventfd == -1);
+	d1 = fx_open(&f, "0000:01:00.1", VFIO_RESET_PATH_CDEV);
+	if (!d0 || !d1) {
+		CHECK(d0 && d1);
+		fx_done(&f);
+		return;
+	}
+	/* a kernel (or driver) without the features: -ENOTTY, with why-not */
+	CHECK(vfio_reset_probe_kernel_reset(d0) == -ENOTTY);
+	CHECK(f.fake.devs[0].kreset_probe_calls == 1);
+	memset(&st, 0xa5, sizeof(st));
+	CHECK(vfio_reset_kernel_reset_status(d0, &st, &f.err) == -ENOTTY);
+	CHECK(f.err.err == -ENOTTY && st.started == 0 && st.flags == 0);
+	CHECK(!strcmp(f.err.msg, "no kernel-reset status: the kernel or the driver lacks "
+		      "VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS (only vfio-pci offers it)"));
+	memset(&f.err, 0, sizeof(f.err));
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) == -ENOTTY);
+	CHECK(f.err.err == -ENOTTY && strstr(f.err.msg, "no kernel-reset notification: ") &&
+	      strstr(f.err.msg, "VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS"));
+	CHECK(d0->kreset_fd == -1 && f.fake.devs[0].kreset_fd == -1);
+	CHECK(open_fds() == fds);	/* the eventfd made for it is closed */
+	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
 	/* the ERR notification does not depend on it */
-	{
-		int fd = vfio_reset_subscribe_err(d0, &f.err);
+	fd = vfio_reset_subscribe_err(d0, &f.err);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
 
-		CHECK(fd >= 0);
-		if (fd >= 0)
-			close(fd);
+	/* offered */
+	f.fake.devs[0].kernel_reset = true;
+	CHECK(vfio_reset_probe_kernel_reset(d0) == 0);
+	CHECK(vfio_reset_kernel_reset_status(d0, &st, &f.err) == 0);
+	CHECK(st.flags == 0 && st.last == VFIO_RESET_KERNEL_RESET_NONE && st.started == 0);
+
+	/* a backend without the ops (a library built without the uapi): -ENOTSUP */
+	f.fake.devs[1].kernel_reset = true;
+	CHECK(vfio_reset_probe_kernel_reset(d1) == -ENOTSUP);
+	memset(&f.err, 0, sizeof(f.err));
+	CHECK(vfio_reset_subscribe_kernel_reset(d1, -1, &f.err) == -ENOTSUP);
+	CHECK(f.err.err == -ENOTSUP &&
+	      !strcmp(f.err.msg, "no kernel-reset notification: backend 'fake' does not "
+		      "implement the kernel-reset features"));
+	CHECK(vfio_reset_kernel_reset_status(d1, &st, &f.err) == -ENOTSUP &&
+	      strstr(f.err.msg, "no kernel-reset status: "));
+	CHECK(f.fake.devs[1].kreset_set_calls == 0 && d1->kreset_fd == -1);
+	fx_done(&f);
+	CHECK(open_fds() == fds);
+}
+
+TEST(test_kernel_reset_status_mapping)
+{
+	static const struct vfio_reset_kernel_reset_status cases[] = {
+		{ VFIO_RESET_KERNEL_RESET_ACTIVE, VFIO_RESET_KERNEL_RESET_NONE, 1, 0, 0, 0, 0 },
+		{ 0, VFIO_RESET_KERNEL_RESET_RESTORED, 5, 3, 0, 2, 0 },
+		{ VFIO_RESET_KERNEL_RESET_ACTIVE, VFIO_RESET_KERNEL_RESET_FAILED,
+		  (1ull << 40) + 7, 1ull << 40, 1, 4, 1 },
+		/* values a later kernel may add pass through unchanged */
+		{ 0x80000001u, 9, UINT64_MAX, UINT64_MAX - 1, 0, 1, 0 },
+	};
+	struct vfio_reset_kernel_reset_status st;
+	struct fx f;
+	struct vfio_reset_dev *d0;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[0].kernel_reset = true;
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
+	if (!d0) {
+		CHECK(d0);
+		fx_done(&f);
+		return;
 	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct vfio_reset_kernel_reset_status *c = &cases[i];
+
+		f.fake.devs[0].kreset = *c;
+		memset(&st, 0x5a, sizeof(st));
+		CHECK(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
+		CHECK(st.flags == c->flags && st.last == c->last && st.started == c->started &&
+		      st.restored == c->restored && st.state_lost == c->state_lost &&
+		      st.failed == c->failed && st.not_reset == c->not_reset);
+	}
+	/* the fake's windows keep vfio-pci's invariant: open window <=> ACTIVE */
+	memset(&f.fake.devs[0].kreset, 0, sizeof(f.fake.devs[0].kreset));
+	CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
+	CHECK(vfio_fake_kreset_start(&f.fake, 0) == -EINVAL);	/* no overlap */
+	CHECK(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
+	CHECK((st.flags & VFIO_RESET_KERNEL_RESET_ACTIVE) && st.started == 1 &&
+	      st.last == VFIO_RESET_KERNEL_RESET_NONE);
+	CHECK(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_FAILED) == 0);
+	CHECK(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
+	CHECK(!(st.flags & VFIO_RESET_KERNEL_RESET_ACTIVE) && st.started == 1 &&
+	      st.failed == 1 && st.restored == 0 && st.last == VFIO_RESET_KERNEL_RESET_FAILED);
+	/* a failing GET: negative errno, a message naming the ioctl, *out cleared */
+	f.fake.devs[0].kreset_status_err = -EIO;
+	memset(&st, 0x5a, sizeof(st));
+	CHECK(vfio_reset_kernel_reset_status(d0, &st, &f.err) == -EIO);
+	CHECK(f.err.err == -EIO && !strcmp(f.err.msg, "VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS) "
+					   "failed: Input/output error"));
+	CHECK(st.started == 0 && st.failed == 0 && st.flags == 0);
 	fx_done(&f);
 }
 
-TEST(test_reset_done_subscription)
+TEST(test_kernel_reset_subscribe_caller_fd)
 {
 	struct fx f;
 	struct vfio_reset_dev *d0;
+	int fds = open_fds(), efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	unsigned int sets;
 	uint64_t v = 0;
-	int fd;
 
 	fx_slot(&f, 10, 11, "vfio-pci");
-	f.fake.devs[0].reset_done_irq = true;
-	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	fd = vfio_reset_subscribe_reset_done(d0, &f.err);
-	CHECK(fd >= 0 && f.fake.done_eventfd == fd);
-	CHECK(f.fake.last_set_irqs_flags ==
-	      (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER));
-	if (fd >= 0) {
-		CHECK(read(fd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* nonblocking, quiet */
-		CHECK(vfio_fake_kernel_reset(&f.fake, false) == 0);
-		CHECK(read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
-		close(fd);
+	f.fake.devs[0].kernel_reset = true;
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
+	if (!d0 || efd < 0) {
+		CHECK(d0 && efd >= 0);
+		fx_done(&f);
+		return;
 	}
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	CHECK(f.fake.devs[0].kreset_fd == efd && d0->kreset_fd == efd && !d0->kreset_fd_owned);
+	/* start and end of a window: the caller's eventfd is signalled */
+	CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
+	CHECK(read(efd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
+	CHECK(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_RESTORED) == 0);
+	CHECK(read(efd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
+	/* unsubscribe disarms and leaves the caller's fd open */
+	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
+	CHECK(f.fake.devs[0].kreset_fd == -1 && d0->kreset_fd == -1 && fd_open(efd));
+	CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
+	CHECK(read(efd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* disarmed: quiet */
+	/* nothing armed: no ioctl */
+	sets = f.fake.devs[0].kreset_set_calls;
+	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
+	CHECK(f.fake.devs[0].kreset_set_calls == sets);
+	/* armed at close: disarmed by the library, the fd still the caller's */
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	sets = f.fake.devs[0].kreset_set_calls;
+	vfio_reset_close(d0);
+	CHECK(f.fake.devs[0].kreset_set_calls == sets + 1 && fd_open(efd));
+	/* and at vfio_reset_ctx_free() */
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
+	CHECK(d0 && vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
 	fx_done(&f);
+	CHECK(f.fake.devs[0].kreset_fd == -1 && fd_open(efd));
+	close(efd);
+	CHECK(open_fds() == fds);
+}
+
+TEST(test_kernel_reset_subscribe_library_fd)
+{
+	struct fx f;
+	struct vfio_reset_dev *d0;
+	int fds = open_fds(), fd, fd1, fd2, efd;
+	uint64_t v = 0;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[0].kernel_reset = true;
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
+	if (!d0) {
+		CHECK(d0);
+		fx_done(&f);
+		return;
+	}
+	fd = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
+	CHECK(fd >= 0 && f.fake.devs[0].kreset_fd == fd && d0->kreset_fd_owned);
+	if (fd >= 0) {
+		CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
+		CHECK(read(fd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* quiet */
+		CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
+		CHECK(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_RESTORED) == 0);
+		CHECK(read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 2);	/* coalesced */
+	}
+	/* unsubscribe disarms and closes it */
+	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
+	CHECK(f.fake.devs[0].kreset_fd == -1 && d0->kreset_fd == -1 && !fd_open(fd));
+	/* a new subscribe replaces the armed one: the library's old fd is closed */
+	fd1 = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
+	fd2 = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
+	CHECK(fd1 >= 0 && fd2 >= 0 && fd1 != fd2 && !fd_open(fd1) && fd_open(fd2));
+	CHECK(f.fake.devs[0].kreset_fd == fd2);
+	/* re-arming the library's own fd keeps it the library's */
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, fd2, &f.err) == fd2 && d0->kreset_fd_owned);
+	/* replaced by a caller's fd: the library's is closed, the caller's never */
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	CHECK(!fd_open(fd2) && !d0->kreset_fd_owned);
+	fd = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
+	CHECK(fd >= 0 && fd != efd && fd_open(efd) && f.fake.devs[0].kreset_fd == fd);
+	/* closed with the device, and with the context */
+	vfio_reset_close(d0);
+	CHECK(!fd_open(fd) && f.fake.devs[0].kreset_fd == -1);
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
+	fd = d0 ? vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) : -1;
+	CHECK(fd >= 0);
+	fx_done(&f);
+	CHECK(!fd_open(fd) && fd_open(efd));
+	close(efd);
+	CHECK(open_fds() == fds);
+}
+
+TEST(test_kernel_reset_subscribe_errors)
+{
+	struct fx f;
+	struct vfio_reset_dev *d0;
+	int fds = open_fds(), p[2] = { -1, -1 }, fd, closed;
+	char want[VFIO_RESET_MSG_LEN];
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	f.fake.devs[0].kernel_reset = true;
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
+	if (!d0 || pipe(p) < 0) {
+		CHECK(d0 && p[0] >= 0);
+		fx_done(&f);
+		return;
+	}
+	closed = eventfd(0, 0);		/* a number nothing else holds */
+	close(closed);
+	/* refused by the library: no ioctl */
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, -2, &f.err) == -EINVAL);
+	CHECK(f.err.err == -EINVAL && !strcmp(f.err.msg, "invalid eventfd -2 (want an eventfd, "
+					     "or -1 for one the library creates)"));
+	CHECK(f.fake.devs[0].kreset_set_calls == 0);
+	/* refused by the kernel */
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, p[0], &f.err) == -EINVAL);
+	snprintf(want, sizeof(want), "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD) failed: "
+		 "Invalid argument: fd %d is not an eventfd", p[0]);
+	CHECK(f.err.err == -EINVAL && !strcmp(f.err.msg, want));
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, closed, &f.err) == -EBADF);
+	snprintf(want, sizeof(want), "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD) failed: "
+		 "Bad file descriptor: fd %d is not open", closed);
+	CHECK(f.err.err == -EBADF && !strcmp(f.err.msg, want));
+	CHECK(d0->kreset_fd == -1 && fd_open(p[0]));
+
+	/* a failed subscribe leaves the armed eventfd armed and owned */
+	fd = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
+	CHECK(fd >= 0);
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, p[1], &f.err) == -EINVAL);
+	CHECK(d0->kreset_fd == fd && d0->kreset_fd_owned && fd_open(fd) && fd_open(p[1]));
+	CHECK(f.fake.devs[0].kreset_fd == fd);
+	f.fake.devs[0].kreset_eventfd_err = -EIO;
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) == -EIO);
+	CHECK(f.err.err == -EIO && strstr(f.err.msg, "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD, ") &&
+	      strstr(f.err.msg, ") failed: Input/output error"));
+	CHECK(d0->kreset_fd == fd && fd_open(fd) && f.fake.devs[0].kreset_fd == fd);
+	CHECK(open_fds() == fds + 3);	/* pipe + the armed one: the new one was closed */
+	/* a failed unsubscribe: still armed, still open, retry works */
+	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == -EIO);
+	CHECK(f.err.err == -EIO && strstr(f.err.msg, "stays armed"));
+	CHECK(d0->kreset_fd == fd && fd_open(fd) && f.fake.devs[0].kreset_fd == fd);
+	f.fake.devs[0].kreset_eventfd_err = 0;
+	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0 && !fd_open(fd));
+	fx_done(&f);
+	close(p[0]);
+	close(p[1]);
+	CHECK(open_fds() == fds);
 }
 
 /* ---- CLI ---- */
@@ -671,13 +910,56 @@ struct cli_run {
 	int rc;
 };
 
-/* what the kernel does once watch is subscribed: a fatal AER error or not */
-static bool watch_fatal_error = true;
+/*
+ * What the "kernel" does while watch runs: steps[0] once the subscriptions
+ * are live, steps[k] after event k was printed.  A step is a string of
+ * E (an AER error: ERR eventfd), S (a kernel-reset window of devs[0]
+ * starts), R / F (it ends restored / failed); several letters in one step
+ * coalesce into one wake-up.
+ */
+struct watch_script {
+	const char *steps[8];
+	size_t next;
+	struct vfio_fake *fake;
+	bool bad;			/* a step was not possible */
+};
 
-static void kernel_reset_event(void *arg)
+/* the default: an error, then a whole window before watch reads anything */
+static struct watch_script default_script = { { "ESR" }, 0, NULL, false };
+static struct watch_script *watch_script = &default_script;
+
+static void script_step(struct watch_script *s)
 {
-	if (vfio_fake_kernel_reset(arg, watch_fatal_error) < 0)
-		perror("vfio_fake_kernel_reset");
+	const char *step = s->next < 8 ? s->steps[s->next] : NULL;
+
+	if (!step)
+		return;
+	s->next++;
+	for (; *step; step++) {
+		int r = -EINVAL;
+
+		switch (*step) {
+		case 'E': r = vfio_fake_signal_err(s->fake); break;
+		case 'S': r = vfio_fake_kreset_start(s->fake, 0); break;
+		case 'R': r = vfio_fake_kreset_end(s->fake, 0, VFIO_RESET_KERNEL_RESET_RESTORED); break;
+		case 'F': r = vfio_fake_kreset_end(s->fake, 0, VFIO_RESET_KERNEL_RESET_FAILED); break;
+		}
+		if (r < 0) {
+			fprintf(stderr, "  watch script step '%c': %s\n", *step, strerror(-r));
+			s->bad = true;
+		}
+	}
+}
+
+static void on_watch_ready(void *arg)
+{
+	script_step(arg);
+}
+
+static void on_watch_event(void *arg, unsigned long seq)
+{
+	(void)seq;
+	script_step(arg);
 }
 
 static struct cli_run cli(struct vfio_fake *fake, const char *line)
@@ -689,11 +971,14 @@ static struct cli_run cli(struct vfio_fake *fake, const char *line)
 	FILE *out, *err;
 	struct vfio_reset_cli_env env = {
 		.backend = &vfio_reset_backend_fake, .sys = &sys, .backend_priv = fake,
-		.poll_ms = 50, .watch_ready = kernel_reset_event, .watch_ready_arg = fake,
+		.poll_ms = 50, .watch_ready = on_watch_ready, .watch_event = on_watch_event,
+		.watch_ready_arg = watch_script,
 	};
 
 	sys.priv = fake;
-	fake->err_eventfd = fake->done_eventfd = -1;	/* closed by the last run */
+	fake->err_eventfd = -1;		/* closed by the last run */
+	watch_script->fake = fake;
+	watch_script->next = 0;
 	snprintf(buf, sizeof(buf), "vfio-reset %s", line);
 	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
 		argv[argc++] = t;
@@ -823,11 +1108,29 @@ static void fn0_conventional(struct vfio_fake *fake)
 	fake->devs[0].conventional = true;
 }
 
+static void fn0_kernel_reset(struct vfio_fake *fake)
+{
+	fake->devs[0].kernel_reset = true;
+}
+
+static void fn0_no_kernel_reset(struct vfio_fake *fake)
+{
+	fake->devs[0].kernel_reset = false;
+}
+
 static const struct cli_case cli_watch[] = {
 	{ "watch --count 1 0000:01:00.0", EXIT_VR_OK, .out = "Z 0000:01:00.0 error (x1)" },
-	{ "watch --count=1 0000:01:00.0", EXIT_VR_OK, .err = "no reset-completed notification" },
+	{ "watch --count=1 0000:01:00.0", EXIT_VR_OK,
+	  .err = "vfio-reset: 0000:01:00.0: no kernel-reset notification: the kernel or the "
+	  "driver lacks VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS" },
+	/* the counters count every window of the device (each row runs one), armed or not */
+	{ "watch --count 2 0000:01:00.0", EXIT_VR_OK, .before = fn0_kernel_reset,
+	  .out = "Z 0000:01:00.0 kernel-reset (x2): inactive, last restored, started 3, "
+	  "restored 3, state-lost 0, failed 0, not-reset 0\n" },
+	{ "watch --count 1 0000:01:00.0", EXIT_VR_OK, .before = fn0_conventional,
+	  .out = "Z 0000:01:00.0 kernel-reset (x2): inactive, last restored, started 4, " },
 	{ "watch --count 1 0000:01:00.0", EXIT_VR_FAILED, .err = "nothing to watch",
-	  .before = fn0_conventional },
+	  .before = fn0_no_kernel_reset },
 };
 
 static const struct cli_case cli_repeat_usage[] = {
@@ -848,7 +1151,7 @@ static const struct cli_case cli_repeat_usage[] = {
 	{ "--help", EXIT_VR_OK, .out = "reset --repeat 20 " },
 };
 
-static void no_reset_done(bool *failed_here_p, const struct vfio_fake *fake)
+static void no_reset_called(bool *failed_here_p, const struct vfio_fake *fake)
 {
 	CHECK(fake->reset_calls == 0 && fake->hot_reset_calls == 0);
 }
@@ -860,40 +1163,78 @@ static const struct cli_suite cli_suites[] = {
 	{ "test_cli_device_errors", "nvme", CASES(cli_device_errors), NULL },
 	{ "test_cli_plan_and_resets", "vfio-pci", CASES(cli_plan_and_resets), NULL },
 	{ "test_cli_watch", "vfio-pci", CASES(cli_watch), NULL },
-	{ "test_cli_repeat_usage", "vfio-pci", CASES(cli_repeat_usage), no_reset_done },
+	{ "test_cli_repeat_usage", "vfio-pci", CASES(cli_repeat_usage), no_reset_called },
 };
 
-TEST(test_cli_watch_reset_done)
+static bool json_lines(const char *s, size_t *n_lines);
+
+/*
+ * watch with a script: the exit code, the fragments of out in order, with
+ * json_n > 0 that out is json_n JSON lines, and no fd leaked or left armed.
+ */
+static void watch_run(bool *failed_here_p, struct fx *f, const char *line, int code,
+		      struct watch_script *script, const char *const *want, size_t n_want,
+		      size_t json_n)
 {
+	int fds = open_fds();
+	struct cli_run r;
+	const char *p;
+	size_t n;
+
+	watch_script = script;
+	r = cli(&f->fake, line);
+	watch_script = &default_script;
+	CHECK(r.rc == code && !script->bad);
+	CHECK(!json_n || (json_lines(r.out, &n) && n == json_n));
+	p = r.out;
+	for (size_t i = 0; i < n_want; i++) {
+		const char *q = p ? strstr(p, want[i]) : NULL;
+
+		CHECK(q != NULL);
+		if (!q)
+			fprintf(stderr, "  [%s] missing (in order) <%s>\n", line, want[i]);
+		p = q ? q + strlen(want[i]) : NULL;
+	}
+	/* watch disarmed and closed what it armed, and only that */
+	CHECK(f->fake.devs[0].kreset_fd == -1);
+	CHECK(open_fds() == fds);
+	if (r.rc != code || !p)
+		fprintf(stderr, "  [%s] rc=%d out=<%s> err=<%s>\n", line, r.rc, r.out, r.err);
+	cli_free(&r);
+}
+
+/* start, end, then four signals coalesced: one event each, status after it */
+TEST(test_cli_watch_kernel_reset)
+{
+	static const char *const text[] = {
+		"Z 0000:01:00.0 error (x1)\n",
+		"Z 0000:01:00.0 kernel-reset (x1): active, last none, started 1, restored 0, "
+		"state-lost 0, failed 0, not-reset 0\n",
+		"Z 0000:01:00.0 kernel-reset (x1): inactive, last restored, started 1, "
+		"restored 1, state-lost 0, failed 0, not-reset 0\n",
+		"Z 0000:01:00.0 kernel-reset (x4): inactive, last restored, started 3, "
+		"restored 2, state-lost 0, failed 1, not-reset 0\n",
+	};
+	struct watch_script script = { { "E", "S", "R", "SFSR" }, 0, NULL, false };
 	struct fx f;
 	struct cli_run r;
-	char *err_line, *done_line;
 
 	fx_slot(&f, 10, 11, "vfio-pci");
-	f.fake.devs[0].reset_done_irq = true;
-	/* fatal AER recovery: ERR first, then reset-done */
-	watch_fatal_error = true;
-	r = cli(&f.fake, "watch --count 2 0000:01:00.0");
-	err_line = strstr(r.out, "Z 0000:01:00.0 error (x1)\n");
-	done_line = strstr(r.out, "Z 0000:01:00.0 reset-done (x1)\n");
-	CHECK(r.rc == EXIT_VR_OK && err_line && done_line && err_line < done_line);
-	CHECK(r.err_len == 0);
-	if (!(r.rc == EXIT_VR_OK && err_line && done_line))
-		fprintf(stderr, "  rc=%d out=<%s> err=<%s>\n", r.rc, r.out, r.err);
-	cli_free(&r);
-	/* sysfs reset / bus reset by another kernel user: reset-done only */
-	watch_fatal_error = false;
+	f.fake.devs[0].kernel_reset = true;
+	watch_run(failed_here_p, &f, "watch --count 4 0000:01:00.0", EXIT_VR_OK, &script,
+		  text, 4, 0);
+	CHECK(script.next == 4);
+
+	/* a status read failing after a wake-up: the event says so */
+	f.fake.devs[0].kreset_status_err = -EIO;
+	script = (struct watch_script){ { "S" }, 0, NULL, false };
+	watch_script = &script;
 	r = cli(&f.fake, "watch --count 1 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && strstr(r.out, "Z 0000:01:00.0 reset-done (x1)\n"));
-	CHECK(!strstr(r.out, "error"));
+	watch_script = &default_script;
+	CHECK(r.rc == EXIT_VR_OK && strstr(r.out, "Z 0000:01:00.0 kernel-reset (x1): status "
+		"unknown: VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS) failed: Input/output error\n"));
+	CHECK(strstr(r.err, "vfio-reset: 0000:01:00.0: VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS)"));
 	cli_free(&r);
-	/* conventional PCI: no ERR index, reset-done alone is watched */
-	f.fake.devs[0].conventional = true;
-	r = cli(&f.fake, "watch --count 1 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && strstr(r.out, "reset-done (x1)"));
-	CHECK(strstr(r.err, "PCI Express"));
-	cli_free(&r);
-	watch_fatal_error = true;
 	fx_done(&f);
 }
 
@@ -1198,40 +1539,68 @@ TEST(test_cli_plan_json_always_valid)
 
 TEST(test_cli_watch_json)
 {
+	static const char *const seq[] = {
+		"{\"seq\":1,\"time\":\"",
+		"Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"error\",\"count\":1}\n",
+		"{\"seq\":2,\"time\":\"",
+		"Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"kernel-reset\",\"count\":1,\"active\":true,"
+		"\"last\":\"none\",\"started\":1,\"restored\":0,\"state_lost\":0,\"failed\":0,"
+		"\"not_reset\":0}\n",
+		"{\"seq\":3,\"time\":\"",
+		"Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"kernel-reset\",\"count\":1,\"active\":false,"
+		"\"last\":\"restored\",\"started\":1,\"restored\":1,\"state_lost\":0,\"failed\":0,"
+		"\"not_reset\":0}\n",
+		"{\"seq\":4,\"time\":\"",
+		"Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"kernel-reset\",\"count\":4,\"active\":false,"
+		"\"last\":\"restored\",\"started\":3,\"restored\":2,\"state_lost\":0,\"failed\":1,"
+		"\"not_reset\":0}\n",
+		/* a window ended failed and an error, seen in one poll: error first */
+		"{\"seq\":5,\"time\":\"",
+		"\"event\":\"error\",\"count\":1}\n",
+		"{\"seq\":6,\"time\":\"",
+		"\"event\":\"kernel-reset\",\"count\":2,\"active\":false,\"last\":\"failed\","
+		"\"started\":4,\"restored\":2,\"state_lost\":0,\"failed\":2,\"not_reset\":0}\n",
+	};
+	static const char *const absent[] = {
+		"{\"bdf\":\"0000:01:00.0\",\"source\":\"kernel-reset\",\"error\":{\"errno\":-25,"
+		"\"errno_name\":\"ENOTTY\",\"kind\":\"failed\",\"message\":\"no kernel-reset "
+		"notification: the kernel or the driver lacks VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS",
+		"\"event\":\"error\",\"count\":1}\n",
+	};
+	static const char *const nothing[] = {
+		"{\"bdf\":\"0000:01:00.0\",\"source\":\"error\",\"error\":{\"errno\":-22,",
+		"{\"bdf\":\"0000:01:00.0\",\"source\":\"kernel-reset\",\"error\":{\"errno\":-25,",
+		"{\"bdf\":null,\"error\":{\"errno\":-95,",
+	};
+	struct watch_script script = { { "E", "S", "R", "SFSR", "SFE" }, 0, NULL, false };
 	struct fx f;
 	struct cli_run r;
 	size_t n;
-	char *e, *d;
 
+	/* one object per event, per line, in order */
 	fx_slot(&f, 10, 11, "vfio-pci");
-	f.fake.devs[0].reset_done_irq = true;
-	watch_fatal_error = true;
+	f.fake.devs[0].kernel_reset = true;
+	watch_run(failed_here_p, &f, "watch --json --count 6 0000:01:00.0", EXIT_VR_OK, &script,
+		  seq, sizeof(seq) / sizeof(seq[0]), 6);
+	CHECK(script.next == 5);
 	r = cli(&f.fake, "watch --json --count 2 0000:01:00.0");
-	e = strstr(r.out, "{\"seq\":1,\"time\":\"");
-	d = strstr(r.out, "{\"seq\":2,\"time\":\"");
-	CHECK(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2 && e && d && e < d);
-	CHECK(e && strstr(e, "Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"error\",\"count\":1}\n") &&
-	      strstr(e, "Z\",\"bdf\":\"0000:01:00.0\",\"event\":\"error\",\"count\":1}\n") < d);
-	CHECK(d && strstr(d, "\"event\":\"reset-done\",\"count\":1}\n"));
-	if (r.rc || !json_lines(r.out, &n) || n != 2)
-		fprintf(stderr, "  out=<%s> err=<%s>\n", r.out, r.err);
+	CHECK(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2);
 	cli_free(&r);
 
 	/* a notification that cannot be armed is an object, the other still works */
-	f.fake.devs[0].reset_done_irq = false;
+	f.fake.devs[0].kernel_reset = false;
+	script = (struct watch_script){ { "E" }, 0, NULL, false };
+	watch_run(failed_here_p, &f, "watch --json --count 1 0000:01:00.0", EXIT_VR_OK, &script,
+		  absent, 2, 2);
 	r = cli(&f.fake, "watch --json --count 1 0000:01:00.0");
 	CHECK(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2);
-	CHECK(strstr(r.out, "{\"bdf\":\"0000:01:00.0\",\"source\":\"reset-done\",\"error\":"
-			    "{\"errno\":-22,\"errno_name\":\"EINVAL\",\"kind\":\"failed\","));
-	CHECK(strstr(r.out, "\"event\":\"error\""));
 	cli_free(&r);
 
 	/* nothing armable: error objects only, exit 1 */
 	f.fake.devs[0].conventional = true;
-	r = cli(&f.fake, "watch --json --count 1 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_FAILED && json_lines(r.out, &n) && n == 3);
-	CHECK(strstr(r.out, "{\"bdf\":null,\"error\":{\"errno\":-95,"));
-	cli_free(&r);
+	script = (struct watch_script){ { NULL }, 0, NULL, false };
+	watch_run(failed_here_p, &f, "watch --json --count 1 0000:01:00.0", EXIT_VR_FAILED,
+		  &script, nothing, 3, 3);
 	/* open failure */
 	r = cli(&f.fake, "watch --json 0000:09:00.0");
 	CHECK(r.rc == EXIT_VR_UNUSABLE && json_lines(r.out, &n) && n == 1);
@@ -1390,10 +1759,12 @@ int main(void)
 		T(test_hot_reset_group_busy_group),
 		T(test_hot_reset_cdev),
 		T(test_err_subscription),
-		T(test_reset_done_probe_supported),
-		T(test_reset_done_probe_unsupported),
-		T(test_reset_done_subscription),
-		T(test_cli_watch_reset_done),
+		T(test_kernel_reset_probe),
+		T(test_kernel_reset_status_mapping),
+		T(test_kernel_reset_subscribe_caller_fd),
+		T(test_kernel_reset_subscribe_library_fd),
+		T(test_kernel_reset_subscribe_errors),
+		T(test_cli_watch_kernel_reset),
 		T(test_cli_latency_summary),
 		T(test_cli_repeat_summary),
 		T(test_cli_plan_json_always_valid),

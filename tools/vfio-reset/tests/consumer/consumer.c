@@ -5,6 +5,25 @@
 #include <string.h>
 #include <vfio_reset.h>
 
+/* the kernel-reset API needs no uapi header: the library's own types */
+typedef int (*subscribe_fn)(struct vfio_reset_dev *, int, struct vfio_reset_err *);
+typedef int (*status_fn)(struct vfio_reset_dev *, struct vfio_reset_kernel_reset_status *,
+			 struct vfio_reset_err *);
+typedef int (*unsubscribe_fn)(struct vfio_reset_dev *, struct vfio_reset_err *);
+typedef int (*probe_fn)(struct vfio_reset_dev *);
+
+static int kernel_reset_api(void)
+{
+	volatile subscribe_fn sub = vfio_reset_subscribe_kernel_reset;
+	volatile status_fn st = vfio_reset_kernel_reset_status;
+	volatile unsubscribe_fn unsub = vfio_reset_unsubscribe_kernel_reset;
+	volatile probe_fn probe = vfio_reset_probe_kernel_reset;
+	struct vfio_reset_kernel_reset_status s = { .flags = VFIO_RESET_KERNEL_RESET_ACTIVE,
+						    .last = VFIO_RESET_KERNEL_RESET_RESTORED };
+
+	return sub && st && unsub && probe && s.started == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct vfio_reset_err err = { 0 };
@@ -23,6 +42,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "consumer: vfio_reset_parse_bdf misbehaves\n");
 		return 1;
 	}
+	if (kernel_reset_api() != 0)
+		return 1;
 	ctx = vfio_reset_ctx_new_default();
 	if (!ctx)
 		return 1;
