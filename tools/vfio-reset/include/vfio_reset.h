@@ -223,8 +223,9 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
  *
  * Each such reset is a window: from before the device is reset until it
  * is usable again, vfio-pci keeps the user away from it (memory BAR
- * read/write, VFIO_DEVICE_RESET, config space and SET_IRQS wait; mmap
- * faults wait; VFIO_DEVICE_PCI_HOT_RESET fails with -EBUSY).  A window
+ * read/write, VFIO_DEVICE_RESET, config space and MSI/MSI-X setup wait;
+ * mmap faults wait; VFIO_DEVICE_PCI_HOT_RESET fails with -EBUSY; I/O
+ * port BARs, VGA, the ROM and INTx are not covered).  A window
  * ends restored (config space, MSI and MSI-X as just before the window,
  * device-internal state as the reset left it) or failed (state unknown).
  *
@@ -268,8 +269,9 @@ int vfio_reset_probe_kernel_reset(struct vfio_reset_dev *dev);
 /*
  * Read the status (VFIO_DEVICE_FEATURE_GET of KERNEL_RESET_STATUS) into
  * *out; 0 or a negative errno (-ENOTTY: not offered) with err (may be
- * NULL) filled.  The kernel never makes it wait for a window, and no
- * library state is touched: call it from any thread while the device is
+ * NULL) filled.  The kernel does not make it wait for a window (unless
+ * the device must first leave a low-power state the user entered), and
+ * no library state is touched: call it from any thread while the device is
  * open, including while another thread is blocked in a BAR access or a
  * reset of the same device.  *out is cleared on failure.
  */
