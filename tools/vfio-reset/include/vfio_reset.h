@@ -216,10 +216,11 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
  * VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS and _EVENTFD): resets of the
  * device the user did not ask for -- a reset through the sysfs "reset"
  * attribute, or a slot/bus reset below a bridge ("reset_subordinate" or
- * another kernel user).  Not reported: the resets the user asks for
+ * another kernel user), and AER/DPC error recovery, reset or not (the
+ * ERR eventfd, vfio_reset_subscribe_err(), is signalled once its window
+ * has begun).  Not reported: the resets the user asks for
  * (VFIO_DEVICE_RESET, VFIO_DEVICE_PCI_HOT_RESET, a function reset written
- * to config space, the resets of open and close), and AER/DPC error
- * recovery, which the ERR eventfd (vfio_reset_subscribe_err()) reports.
+ * to config space, the resets of open and close).
  *
  * Each such reset is a window: from before the device is reset until it
  * is usable again, vfio-pci keeps the user away from it (memory BAR
@@ -227,7 +228,10 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
  * mmap faults wait; VFIO_DEVICE_PCI_HOT_RESET fails with -EBUSY; I/O
  * port BARs, VGA, the ROM and INTx are not covered).  A window
  * ends restored (config space, MSI and MSI-X as just before the window,
- * device-internal state as the reset left it) or failed (state unknown).
+ * device-internal state as the reset left it), failed (state unknown),
+ * or, for error recovery only, state_lost (nothing could be saved, as
+ * under DPC: set the device up again) or not_reset (the recovery did not
+ * reset the device).
  *
  * This struct mirrors the uapi's struct
  * vfio_device_feature_kernel_reset_status field by field, so consumers
@@ -241,9 +245,9 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
 /* values of vfio_reset_kernel_reset_status.last (mirror VFIO_KERNEL_RESET_*) */
 #define VFIO_RESET_KERNEL_RESET_NONE		0u	/* no window has ended yet */
 #define VFIO_RESET_KERNEL_RESET_RESTORED	1u
-#define VFIO_RESET_KERNEL_RESET_STATE_LOST	2u	/* reserved: error recovery */
+#define VFIO_RESET_KERNEL_RESET_STATE_LOST	2u	/* error recovery only */
 #define VFIO_RESET_KERNEL_RESET_FAILED		3u
-#define VFIO_RESET_KERNEL_RESET_NOT_RESET	4u	/* reserved: error recovery */
+#define VFIO_RESET_KERNEL_RESET_NOT_RESET	4u	/* error recovery only */
 
 struct vfio_reset_kernel_reset_status {
 	uint32_t flags;			/* VFIO_RESET_KERNEL_RESET_ACTIVE */
