@@ -36,6 +36,20 @@ commit_all() {
 		git -C "$1" commit -q --no-verify -m "$2"
 }
 
+# check_minimum DIR: refuse a base older than the queue's "minimum" line
+# (same major.minor, lower sublevel), which names the version and why.
+# Another major.minor is left to the patches: they apply or they do not.
+check_minimum() {
+	local min why ver
+	min=$(queue_base_field minimum)
+	[ -n "$min" ] || return 0
+	why=$(awk '$1 == "minimum" { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' "$PATCHES/base")
+	ver=$(kernel_version "$1")
+	[ "${ver%.*}" = "${min%.*}" ] || return 0
+	[ "${ver##*.}" -ge "${min##*.}" ] && return 0
+	die "the $QUEUE queue needs Linux $min or later, and the base is $ver: $why. Point KSRC= at a $min or later tree, or leave KSRC unset for the Debian package patches/$QUEUE/base names"
+}
+
 if [ -n "$KSRC" ]; then
 	is_kernel_tree "$KSRC" ||
 		die "KSRC=$KSRC is not a kernel source tree (no Makefile/Kconfig/arch/x86/include/uapi/linux/vfio.h); point KSRC at the top of a Linux tree, or leave it unset to use Debian's $(queue_base_field package)"
@@ -51,8 +65,10 @@ if [ -n "$KSRC" ]; then
 		fi
 		[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
 			say "warning: KSRC has uncommitted changes; only its HEAD $head is used" >&2
+		check_minimum "$KSRC"
 		say "base: KSRC=$KSRC at $(git -C "$KSRC" describe --always --tags "$head") (copied; your tree is not modified)" >&2
 	else
+		check_minimum "$KSRC"
 		rm -rf "$repo"
 		mkdir -p "$repo"
 		cp -a "$KSRC/." "$repo/"
@@ -83,5 +99,6 @@ if ! git -C "$repo" rev-parse -q --verify base >/dev/null 2>&1; then
 	mv "$top/$pkg" "$repo"
 	commit_all "$repo" "base: Debian $pkg $debver"
 fi
+check_minimum "$repo"
 say "base: Debian $pkg $debver, Linux $(kernel_version "$repo")" >&2
 echo "$repo"
