@@ -37,7 +37,9 @@ def read_timings(path):
     return rows
 
 
-BENCH = re.compile(r"^bench: (\S+) ([0-9.]+) ms")
+# "bench: NAME MS ms" from bench.sh, or as a kselftest's "# bench:" line
+# inside its (indented) output.
+BENCH = re.compile(r"^\s*(?:# )?bench: (\S+) ([0-9.]+) ms")
 
 
 def bench_figures(text):
