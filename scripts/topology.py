@@ -112,10 +112,16 @@ def qemu_args(devices):
     # NIC has a peer and nothing leaves the VM.  The NICs are bound to
     # vfio-pci and send nothing but igb's loopback frames, which stay in
     # the device.
+    # A drive= names a block backend: 1 MiB of zeroes whose writes go to a
+    # temporary overlay QEMU drops at exit (snapshot=on), so that the
+    # guest reads back what it wrote and nothing outlives the run.
     for dev in devices:
         for p in dev.props:
             if p.startswith("netdev="):
                 args += ["-netdev", f"hubport,id={p[7:]},hubid=0"]
+            if p.startswith("drive="):
+                args += ["-drive", f"if=none,id={p[6:]},driver=null-co,"
+                         "size=1M,read-zeroes=on,snapshot=on"]
     return args
 
 
