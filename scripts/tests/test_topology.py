@@ -26,7 +26,7 @@ class TopologyTest(unittest.TestCase):
 
     def test_children_are_placed_on_their_parent_bus(self):
         dev = devices_of(self.args)
-        self.assertIn("nvme,id=nvme0,serial=vfio-nvme0,bus=rp_nvme,addr=0x00.0", dev)
+        self.assertIn("nvme,id=nvme0,serial=vfio-nvme0,drive=nvme0_disk,bus=rp_nvme,addr=0x00.0", dev)
         self.assertIn("nvme,id=sw_nvme,serial=vfio-sw-nvme,bus=sw_down0,addr=0x00.0", dev)
         self.assertIn("edu,id=br_edu,bus=pcibr,addr=0x02.0", dev)
 
@@ -35,6 +35,11 @@ class TopologyTest(unittest.TestCase):
         self.assertIn("hubport,id=igbnet,hubid=0", netdevs)
         self.assertEqual(len(netdevs), 6)
         self.assertIn("igb,id=igb0,netdev=igbnet,bus=rp_igb,addr=0x00.0", devices_of(self.args))
+
+    def test_every_drive_has_a_backend_that_keeps_writes_until_exit(self):
+        drives = [self.args[i + 1] for i in range(len(self.args)) if self.args[i] == "-drive"]
+        self.assertEqual(drives, ["if=none,id=nvme0_disk,driver=null-co,size=1M,"
+                                  "read-zeroes=on,snapshot=on"])
 
     def test_function_zero_of_a_shared_slot_is_multifunction(self):
         dev = devices_of(self.args)
