@@ -22,8 +22,8 @@ selected() {
 
 # The benchmarks first, outside the KTAP document, on a freshly booted
 # guest: figures taken after the suite depend on what it ran (the same
-# suite is not the same work on a kernel where half of it skips), which
-# made the A/B ratios of the BAR benchmark swing both ways by 2x.
+# suite is not the same work on a kernel where half of it skips).  Under
+# TCG the BAR figures still vary by up to 2x between boots.
 sh /lib/vfio-harness/bench.sh
 
 tests=$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' /etc/vfio-tests |
