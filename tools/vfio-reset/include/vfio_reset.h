@@ -33,7 +33,7 @@ extern "C" {
  * away or change meaning; MINOR when symbols are added.
  */
 #define VFIO_RESET_VERSION_MAJOR 1
-#define VFIO_RESET_VERSION_MINOR 0
+#define VFIO_RESET_VERSION_MINOR 1
 #define VFIO_RESET_VERSION_PATCH 0
 /* (MAJOR << 16) | (MINOR << 8) | PATCH, comparable with vfio_reset_version() */
 #define VFIO_RESET_VERSION_CODE \
@@ -95,6 +95,49 @@ enum vfio_reset_path vfio_reset_default_path(struct vfio_reset_ctx *ctx,
 int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
 		    enum vfio_reset_path path, struct vfio_reset_dev **out,
 		    struct vfio_reset_err *err);
+/*
+ * The fds of a device the caller (a VMM) already holds, for
+ * vfio_reset_adopt().  Unused members are -1 (fds) or 0 (devid).
+ */
+struct vfio_reset_adopt_fds {
+	int device_fd;		/* required: a vfio-pci device fd */
+	/* group path: the device's group fd; container_fd may be -1 */
+	int group_fd;
+	int container_fd;
+	/* cdev path: the iommufd the device is bound to, and its devid */
+	int iommufd;
+	uint32_t devid;		/* out_devid of VFIO_DEVICE_BIND_IOMMUFD, 0: unknown */
+};
+
+/*
+ * Make a device handle from fds the caller owns, instead of opening the
+ * device: the way to plan, reset and watch a device a VM is using (a
+ * second open of it would fail).  The path is the group path if
+ * fds->group_fd >= 0, the cdev path if fds->iommufd >= 0; exactly one
+ * must be given.  bdf names the device for sysfs; NULL takes it from the
+ * device fd (the kernel's "vfio-device-syspath" fdinfo, Linux 6.16 and
+ * later; -EINVAL without it).  Where the kernel can tell (that fdinfo, or
+ * the cdev's device number), a bdf that is not the device fd's is
+ * refused (-EINVAL).
+ *
+ * The library never closes an adopted fd: vfio_reset_close() and
+ * vfio_reset_ctx_free() leave every fd of fds open (they disarm what the
+ * library armed).  The caller keeps them open while the handle exists.
+ * A context holds either adopted devices or devices it opened itself
+ * (mixing them would put them in different containers or iommufds, so
+ * neither would count as owned for a hot reset): -EINVAL otherwise.
+ * Hot resets of adopted devices never open groups the caller does not
+ * hold (see vfio_reset_hot_ex()).
+ *
+ * Returns 0 with *out set, or a negative errno with err filled: -EBADF
+ * for a closed fd, -EINVAL for a missing or contradictory fd, an fd that
+ * is not what its member says, or a bdf that is not the device's.
+ */
+int vfio_reset_adopt(struct vfio_reset_ctx *ctx, const char *bdf,
+		     const struct vfio_reset_adopt_fds *fds,
+		     struct vfio_reset_dev **out, struct vfio_reset_err *err);
+/* true for a handle made by vfio_reset_adopt() */
+bool vfio_reset_dev_adopted(const struct vfio_reset_dev *dev);
 void vfio_reset_close(struct vfio_reset_dev *dev);
 /* canonical "DDDD:BB:DD.F" of an open device */
 const char *vfio_reset_dev_bdf(const struct vfio_reset_dev *dev);
@@ -201,13 +244,69 @@ int vfio_reset_function(struct vfio_reset_dev *dev, struct vfio_reset_result *re
 int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
 		   struct vfio_reset_err *err);
 
+/*
+ * vfio_reset_hot() with options, as QEMU's vfio_pci_hot_reset() has them.
+ *
+ * VFIO_RESET_HOT_SINGLE: reset only if the scope is this device alone (a
+ *   device reset the VMM wants for one device, not a bus reset of its
+ *   neighbours); -EPERM, before any ioctl, if the scope holds other
+ *   functions.
+ * VFIO_RESET_HOT_OPEN_GROUPS: on the group path, open the groups of the
+ *   scope the context does not hold, as proof of ownership, for the
+ *   ioctl's duration.  Without it a group not held fails the reset with
+ *   -EINVAL before the ioctl, naming the group: opening a group can race
+ *   a VM that is starting.  vfio_reset_hot() sets it for contexts that
+ *   opened their devices, never for adopted ones.
+ *
+ * pre_reset is called, in scope order, for every device of the scope that
+ * is open (or adopted) in this context, before the ioctl: a VMM saves
+ * what it must and quiesces the device there.  A negative return stops:
+ * no reset, post_reset runs for the devices whose pre_reset succeeded
+ * (with that errno), and the errno is returned.  post_reset is called for
+ * the same devices after the ioctl, with its result (0 or -errno), also
+ * on failure.  Either may be NULL.  Both run on the calling thread; they
+ * must not call into the library for the same context.
+ */
+#define VFIO_RESET_HOT_SINGLE		(1u << 0)
+#define VFIO_RESET_HOT_OPEN_GROUPS	(1u << 1)
+
+struct vfio_reset_hot_opts {
+	unsigned int flags;
+	int (*pre_reset)(void *opaque, struct vfio_reset_dev *dev);
+	void (*post_reset)(void *opaque, struct vfio_reset_dev *dev, int result);
+	void *opaque;
+};
+
+int vfio_reset_hot_ex(struct vfio_reset_dev *dev, const struct vfio_reset_hot_opts *opts,
+		      struct vfio_reset_result *res, struct vfio_reset_err *err);
+
 /* ---- notifications ---- */
 
 /*
  * eventfd (nonblocking, close-on-exec, owned by the caller) triggered on
- * AER errors (VFIO_PCI_ERR_IRQ_INDEX); returns the fd or -errno.
+ * AER errors (VFIO_PCI_ERR_IRQ_INDEX); returns the fd or -errno.  The
+ * caller closes it after vfio_reset_unsubscribe_err().
  */
 int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err);
+
+/*
+ * Arm the caller's eventfd fd (>= 0) on VFIO_PCI_ERR_IRQ_INDEX instead;
+ * the library never closes it.  Returns fd or a negative errno with err
+ * filled (-EINVAL: conventional PCI device, or fd < 0 or not an eventfd;
+ * -EBADF: fd not open; -ENOTSUP: the kernel offers no ERR interrupt).
+ * The ERR eventfd is signalled once per error, when vfio-pci's error
+ * handler runs (with the recovery series, once the recovery window has
+ * begun: read the kernel-reset status after it).  Signals coalesce.
+ */
+int vfio_reset_subscribe_err_fd(struct vfio_reset_dev *dev, int fd,
+				struct vfio_reset_err *err);
+
+/*
+ * Disarm the ERR eventfd (SET_IRQS with fd -1; 0 also when none is
+ * armed); the fd is the caller's to close.  0 or a negative errno with
+ * err filled.
+ */
+int vfio_reset_unsubscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err);
 
 /* ---- resets by other kernel users ---- */
 
@@ -254,9 +353,9 @@ struct vfio_reset_kernel_reset_status {
 	uint32_t last;			/* outcome of the last window that ended */
 	uint64_t started;		/* windows started */
 	uint64_t restored;		/* ... ended restored */
-	uint64_t state_lost;		/* ... ended with the state lost (reserved, 0) */
+	uint64_t state_lost;		/* ... ended with the state lost (recovery only) */
 	uint64_t failed;		/* ... ended failed */
-	uint64_t not_reset;		/* ... ended without a reset (reserved, 0) */
+	uint64_t not_reset;		/* ... ended without a reset (recovery only) */
 };
 
 /*

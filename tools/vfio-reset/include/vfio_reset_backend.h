@@ -78,6 +78,15 @@ struct vfio_reset_backend {
 	const char *name;
 	int (*open_device)(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
 			   struct vfio_reset_err *err);
+	/*
+	 * vfio_reset_adopt(): check the caller's fds and set dev up around
+	 * them (ops, device_fd, group_fd, group_id, devid; bdf if empty).
+	 * NULL: the backend cannot adopt (-ENOTSUP).  Nothing of fds is ever
+	 * closed by the library.
+	 */
+	int (*adopt_device)(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+			    const struct vfio_reset_adopt_fds *fds,
+			    struct vfio_reset_err *err);
 	/* open a group fd only as proof of ownership for a hot reset */
 	int (*open_group)(struct vfio_reset_ctx *ctx, uint32_t group_id);
 	void (*close_fd)(struct vfio_reset_ctx *ctx, int fd);
@@ -94,6 +103,7 @@ struct vfio_reset_dev {
 	char bdf[VFIO_RESET_BDF_LEN];
 	enum vfio_reset_path path;	/* resolved: GROUP or CDEV */
 	int device_fd;
+	bool adopted;			/* fds are the caller's: ops->close closes none */
 	int64_t group_id;		/* -1 if unknown */
 	int group_fd;			/* group path only, else -1 */
 	uint32_t devid;			/* cdev path: devid from BIND_IOMMUFD */

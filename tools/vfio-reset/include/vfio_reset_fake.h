@@ -17,6 +17,7 @@ extern "C" {
 #define VFIO_FAKE_MAX_DEVS 16
 #define VFIO_FAKE_MAX_SCOPE 8
 #define VFIO_FAKE_GROUP_FD_BASE 1000	/* fake group fd = base + group id */
+#define VFIO_FAKE_DEVICE_FD_BASE 100	/* fake device fd = base + index */
 
 struct vfio_fake_device {
 	char bdf[VFIO_RESET_BDF_LEN];

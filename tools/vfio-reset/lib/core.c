@@ -228,6 +228,57 @@ int vfio_reset_ctx_group_fd(struct vfio_reset_ctx *ctx, uint32_t group_id)
 	return -1;
 }
 
+/* a context's devices are all adopted or all opened by the library */
+static int check_ctx_kind(struct vfio_reset_ctx *ctx, bool adopting,
+			  struct vfio_reset_err *err)
+{
+	if (ctx->n_devs && ctx->devs[0]->adopted != adopting)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "this context holds %s devices: %s devices in another context",
+					  adopting ? "library-opened" : "adopted",
+					  adopting ? "adopt" : "open");
+	if (ctx->n_devs == VFIO_RESET_CTX_MAX_DEVS)
+		return vfio_reset_set_err(err, -EMFILE, VFIO_RESET_ERR_GENERIC,
+					  "too many open devices");
+	return 0;
+}
+
+static int check_not_open(struct vfio_reset_ctx *ctx, const char *bdf,
+			  struct vfio_reset_err *err)
+{
+	for (size_t i = 0; i < ctx->n_devs; i++)
+		if (strcmp(ctx->devs[i]->bdf, bdf) == 0)
+			return vfio_reset_set_err(err, -EBUSY, VFIO_RESET_ERR_GENERIC,
+						  "device already open in this context");
+	return 0;
+}
+
+static int bad_bdf(const char *bdf, struct vfio_reset_err *err)
+{
+	return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+				  "'%s' is not a PCI address (expected DDDD:BB:DD.F or BB:DD.F, hex)",
+				  bdf);
+}
+
+static struct vfio_reset_dev *new_dev(struct vfio_reset_ctx *ctx, const char *canon,
+				      struct vfio_reset_err *err)
+{
+	struct vfio_reset_dev *dev = calloc(1, sizeof(*dev));
+
+	if (!dev) {
+		vfio_reset_set_err(err, -ENOMEM, VFIO_RESET_ERR_GENERIC, "out of memory");
+		return NULL;
+	}
+	dev->ctx = ctx;
+	if (canon)
+		memcpy(dev->bdf, canon, VFIO_RESET_BDF_LEN);
+	dev->device_fd = -1;
+	dev->group_fd = -1;
+	dev->group_id = -1;
+	dev->kreset_fd = -1;
+	return dev;
+}
+
 int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
 		    enum vfio_reset_path path, struct vfio_reset_dev **out,
 		    struct vfio_reset_err *err)
@@ -238,28 +289,17 @@ int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
 
 	*out = NULL;
 	if (vfio_reset_parse_bdf(bdf, canon) < 0)
-		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
-					  "'%s' is not a PCI address (expected DDDD:BB:DD.F or BB:DD.F, hex)",
-					  bdf);
-	for (size_t i = 0; i < ctx->n_devs; i++)
-		if (strcmp(ctx->devs[i]->bdf, canon) == 0)
-			return vfio_reset_set_err(err, -EBUSY, VFIO_RESET_ERR_GENERIC,
-						  "device already open in this context");
-	if (ctx->n_devs == VFIO_RESET_CTX_MAX_DEVS)
-		return vfio_reset_set_err(err, -EMFILE, VFIO_RESET_ERR_GENERIC,
-					  "too many open devices");
-	dev = calloc(1, sizeof(*dev));
+		return bad_bdf(bdf, err);
+	ret = check_not_open(ctx, canon, err);
+	if (ret == 0)
+		ret = check_ctx_kind(ctx, false, err);
+	if (ret < 0)
+		return ret;
+	dev = new_dev(ctx, canon, err);
 	if (!dev)
-		return vfio_reset_set_err(err, -ENOMEM, VFIO_RESET_ERR_GENERIC,
-					  "out of memory");
-	dev->ctx = ctx;
-	memcpy(dev->bdf, canon, sizeof(canon));
+		return -ENOMEM;
 	dev->path = path == VFIO_RESET_PATH_AUTO ?
 		    vfio_reset_default_path(ctx, canon) : path;
-	dev->device_fd = -1;
-	dev->group_fd = -1;
-	dev->group_id = -1;
-	dev->kreset_fd = -1;
 	ret = ctx->backend->open_device(ctx, dev, err);
 	if (ret < 0) {
 		free(dev);
@@ -268,6 +308,60 @@ int vfio_reset_open(struct vfio_reset_ctx *ctx, const char *bdf,
 	ctx->devs[ctx->n_devs++] = dev;
 	*out = dev;
 	return 0;
+}
+
+int vfio_reset_adopt(struct vfio_reset_ctx *ctx, const char *bdf,
+		     const struct vfio_reset_adopt_fds *fds,
+		     struct vfio_reset_dev **out, struct vfio_reset_err *err)
+{
+	struct vfio_reset_dev *dev;
+	char canon[VFIO_RESET_BDF_LEN];
+	int ret;
+
+	*out = NULL;
+	if (bdf && vfio_reset_parse_bdf(bdf, canon) < 0)
+		return bad_bdf(bdf, err);
+	if (!fds || fds->device_fd < 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "no device fd to adopt (device_fd %d)",
+					  fds ? fds->device_fd : -1);
+	if ((fds->group_fd >= 0) == (fds->iommufd >= 0))
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "pass exactly one of group_fd (group path, now %d) and "
+					  "iommufd (cdev path, now %d)", fds->group_fd, fds->iommufd);
+	if (fds->iommufd >= 0 && fds->container_fd >= 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "container_fd %d given on the cdev path (iommufd %d)",
+					  fds->container_fd, fds->iommufd);
+	ret = check_ctx_kind(ctx, true, err);
+	if (ret == 0 && bdf)
+		ret = check_not_open(ctx, canon, err);
+	if (ret < 0)
+		return ret;
+	if (!ctx->backend->adopt_device)
+		return vfio_reset_set_err(err, -ENOTSUP, VFIO_RESET_ERR_GENERIC,
+					  "backend '%s' cannot adopt fds", ctx->backend->name);
+	dev = new_dev(ctx, bdf ? canon : NULL, err);
+	if (!dev)
+		return -ENOMEM;
+	dev->adopted = true;
+	dev->path = fds->group_fd >= 0 ? VFIO_RESET_PATH_GROUP : VFIO_RESET_PATH_CDEV;
+	ret = ctx->backend->adopt_device(ctx, dev, fds, err);
+	/* a bdf learnt from the fd may name a device adopted already */
+	if (ret == 0 && !bdf)
+		ret = check_not_open(ctx, dev->bdf, err);
+	if (ret < 0) {
+		free(dev);
+		return ret;
+	}
+	ctx->devs[ctx->n_devs++] = dev;
+	*out = dev;
+	return 0;
+}
+
+bool vfio_reset_dev_adopted(const struct vfio_reset_dev *dev)
+{
+	return dev->adopted;
 }
 
 void vfio_reset_close(struct vfio_reset_dev *dev)

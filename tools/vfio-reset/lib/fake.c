@@ -227,17 +227,34 @@ static int f_get_irq_info(struct vfio_reset_dev *dev, struct vfio_irq_info *info
 	return 0;
 }
 
+/* what eventfd_ctx_fdget() says of fd: 0, -EBADF (closed), -EINVAL (not an eventfd) */
+static int fd_is_eventfd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -EBADF;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:[eventfd]") == 0 ? 0 : -EINVAL;
+}
+
 static int f_set_irqs(struct vfio_reset_dev *dev, struct vfio_irq_set *set)
 {
 	int32_t fd;
+	int ret;
 
 	fake_of(dev)->last_set_irqs_flags = set->flags;
 	if (set->count != 1 || set->argsz < sizeof(*set) + sizeof(fd) ||
 	    set->flags != (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER))
 		return -EINVAL;
 	memcpy(&fd, set->data, sizeof(fd));
-	if (set->index != VFIO_PCI_ERR_IRQ_INDEX)
+	if (set->index != VFIO_PCI_ERR_IRQ_INDEX || fd < -1)
 		return -EINVAL;
+	if (fd >= 0 && (ret = fd_is_eventfd(fd)) < 0)
+		return ret;
 	fake_of(dev)->err_eventfd = fd;
 	return 0;
 }
@@ -373,20 +390,6 @@ static int f_kernel_reset_status(struct vfio_reset_dev *dev,
 	return 0;
 }
 
-/* what eventfd_ctx_fdget() says of fd: 0, -EBADF (closed), -EINVAL (not an eventfd) */
-static int fd_is_eventfd(int fd)
-{
-	char path[64], target[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -EBADF;
-	target[n] = '\0';
-	return strcmp(target, "anon_inode:[eventfd]") == 0 ? 0 : -EINVAL;
-}
-
 static int f_kernel_reset_eventfd(struct vfio_reset_dev *dev, int fd)
 {
 	struct vfio_fake_device *d = fdev(dev);
@@ -476,7 +479,7 @@ static int fake_open_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *d
 			return vfio_reset_set_err(err, -ENOENT, VFIO_RESET_ERR_NO_CDEV,
 						  "no vfio-dev node");
 		dev->devid = fake->next_devid++;
-		dev->device_fd = 100 + (int)(d - fake->devs);
+		dev->device_fd = VFIO_FAKE_DEVICE_FD_BASE + (int)(d - fake->devs);
 		return 0;
 	}
 	if (d->iommu_group < 0)
@@ -491,7 +494,47 @@ static int fake_open_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *d
 			return vfio_reset_set_err(err, -EPERM, VFIO_RESET_ERR_GROUP_NOT_VIABLE,
 						  "IOMMU group %d is not viable", d->iommu_group);
 	dev->group_fd = VFIO_FAKE_GROUP_FD_BASE + d->iommu_group;
-	dev->device_fd = 100 + (int)(d - fake->devs);
+	dev->device_fd = VFIO_FAKE_DEVICE_FD_BASE + (int)(d - fake->devs);
+	return 0;
+}
+
+/*
+ * The caller's fds, as a VMM holds them: device fd VFIO_FAKE_DEVICE_FD_BASE
+ * + index, group fd VFIO_FAKE_GROUP_FD_BASE + group id, any iommufd.  The
+ * device fd names its device (as the kernel's fdinfo does).
+ */
+static int fake_adopt_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+			     const struct vfio_reset_adopt_fds *fds,
+			     struct vfio_reset_err *err)
+{
+	struct vfio_fake *fake = vfio_reset_ctx_backend_priv(ctx);
+	size_t i = (size_t)(fds->device_fd - VFIO_FAKE_DEVICE_FD_BASE);
+	struct vfio_fake_device *d;
+
+	if (fds->device_fd < VFIO_FAKE_DEVICE_FD_BASE || i >= fake->n_devs)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "fd %d is not a vfio-pci device fd", fds->device_fd);
+	d = &fake->devs[i];
+	if (!dev->bdf[0])
+		memcpy(dev->bdf, d->bdf, sizeof(dev->bdf));
+	else if (strcmp(dev->bdf, d->bdf) != 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "device fd %d is %s, not %s", fds->device_fd, d->bdf,
+					  dev->bdf);
+	if (dev->path == VFIO_RESET_PATH_GROUP &&
+	    fds->group_fd != VFIO_FAKE_GROUP_FD_BASE + d->iommu_group)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "group_fd %d is not the group of %s", fds->group_fd,
+					  d->bdf);
+	if (dev->path == VFIO_RESET_PATH_CDEV && !d->has_cdev)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_NO_CDEV,
+					  "%s has no vfio-dev node", d->bdf);
+	dev->ops = d->no_kernel_reset_ops ? &fake_ops_no_kreset : &fake_ops;
+	dev->priv = d;
+	dev->group_id = d->iommu_group;
+	dev->device_fd = fds->device_fd;
+	dev->group_fd = fds->group_fd;
+	dev->devid = fds->devid;
 	return 0;
 }
 
@@ -565,6 +608,7 @@ int vfio_fake_kreset_end(struct vfio_fake *fake, size_t i, uint32_t outcome)
 const struct vfio_reset_backend vfio_reset_backend_fake = {
 	.name = "fake",
 	.open_device = fake_open_device,
+	.adopt_device = fake_adopt_device,
 	.open_group = fake_open_group,
 	.close_fd = fake_close_fd,
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/iommufd.h>
 
@@ -247,6 +248,8 @@ static int k_kernel_reset_eventfd(struct vfio_reset_dev *dev, int fd)
 
 static void k_close(struct vfio_reset_dev *dev)
 {
+	if (dev->adopted)
+		return;		/* the caller's fds */
 	if (dev->device_fd >= 0)
 		close(dev->device_fd);
 	/* the group fd is shared by same-group devices of the context */
@@ -477,6 +480,183 @@ static int kernel_open_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev 
 	return open_group_path(ctx, dev, err);
 }
 
+/* ---- adopting the caller's fds ---- */
+
+static int fd_not_open(int fd, const char *what, struct vfio_reset_err *err)
+{
+	if (fcntl(fd, F_GETFD) >= 0)
+		return 0;
+	return vfio_reset_set_err(err, -EBADF, VFIO_RESET_ERR_GENERIC,
+				  "%s %d is not open", what, fd);
+}
+
+/* 1 if fd is the character device of path, 0 if not, -errno */
+static int fd_is_node(int fd, const char *path)
+{
+	struct stat fst, pst;
+
+	if (fstat(fd, &fst) < 0)
+		return -errno;
+	if (stat(path, &pst) < 0)
+		return -errno;
+	return S_ISCHR(fst.st_mode) && S_ISCHR(pst.st_mode) && fst.st_rdev == pst.st_rdev;
+}
+
+static bool fd_is_chardev(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+/*
+ * The BDF of a vfio device fd from the kernel's own fdinfo line
+ * "vfio-device-syspath: /sys/devices/.../DDDD:BB:DD.F" (Linux 6.16+):
+ * 0, or -ENOENT on kernels without it.
+ */
+static int fdinfo_bdf(int fd, char bdf[VFIO_RESET_BDF_LEN])
+{
+	static const char key[] = "vfio-device-syspath: ";
+	char path[64], line[PATH_MAX + sizeof(key)];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *base;
+
+		if (strncmp(line, key, sizeof(key) - 1) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		base = strrchr(line, '/');
+		ret = vfio_reset_parse_bdf(base ? base + 1 : line, bdf);
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* the BDF the caller gave and the one the kernel names agree */
+static int adopt_bdf(struct vfio_reset_dev *dev, int fd, struct vfio_reset_err *err)
+{
+	char known[VFIO_RESET_BDF_LEN];
+	int ret = fdinfo_bdf(fd, known);
+
+	if (ret == 0 && !dev->bdf[0])
+		memcpy(dev->bdf, known, sizeof(known));
+	else if (ret == 0 && strcmp(dev->bdf, known) != 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "device fd %d is %s, not %s", fd, known, dev->bdf);
+	else if (ret < 0 && !dev->bdf[0])
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "no BDF given and the kernel does not name the device "
+					  "of fd %d (no vfio-device-syspath in its fdinfo): pass the BDF",
+					  fd);
+	return 0;
+}
+
+static int adopt_group(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+		       const struct vfio_reset_adopt_fds *fds, struct vfio_reset_err *err)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+	int ret = fd_not_open(fds->group_fd, "group_fd", err);
+
+	if (ret < 0)
+		return ret;
+	if (fds->container_fd >= 0) {
+		ret = fd_not_open(fds->container_fd, "container_fd", err);
+		if (ret < 0)
+			return ret;
+		if (ioctl(fds->container_fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+			return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+						  "container_fd %d is not a vfio container",
+						  fds->container_fd);
+	}
+	if (fd_is_chardev(fds->device_fd))
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "device fd %d was opened from a vfio cdev: pass the "
+					  "iommufd it is bound to, not a group fd", fds->device_fd);
+	if (read_group_id(ctx, dev) < 0)
+		return vfio_reset_set_err(err, -ENODEV, VFIO_RESET_ERR_GROUP_NOT_VIABLE,
+					  "has no IOMMU group");
+	snprintf(path, sizeof(path), "/dev/vfio/%lld", (long long)dev->group_id);
+	ret = fd_is_node(fds->group_fd, path);
+	if (ret <= 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "group_fd %d is not %s, the group of %s%s%s",
+					  fds->group_fd, path, dev->bdf, ret < 0 ? ": " : "",
+					  ret < 0 ? strerror(-ret) : "");
+	ret = xioctl(fds->group_fd, VFIO_GROUP_GET_STATUS, &status);
+	if (ret < 0)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_GROUP_GET_STATUS on group_fd %d: %s",
+					  fds->group_fd, strerror(-ret));
+	if (!(status.flags & VFIO_GROUP_FLAGS_CONTAINER_SET))
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "group_fd %d is in no container, so device fd %d "
+					  "cannot be of it", fds->group_fd, fds->device_fd);
+	dev->group_fd = fds->group_fd;
+	return 0;
+}
+
+static int adopt_cdev(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+		      const struct vfio_reset_adopt_fds *fds, struct vfio_reset_err *err)
+{
+	char name[32], path[64];
+	int ret = fd_not_open(fds->iommufd, "iommufd", err);
+
+	if (ret < 0)
+		return ret;
+	if (fd_is_node(fds->iommufd, "/dev/iommu") <= 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "iommufd %d is not /dev/iommu", fds->iommufd);
+	if (vr_sys_dir_entry(ctx, dev->bdf, "vfio-dev", name, sizeof(name)) < 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_NO_CDEV,
+					  "%s has no vfio-dev node, so device fd %d is not its cdev",
+					  dev->bdf, fds->device_fd);
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
+	ret = fd_is_node(fds->device_fd, path);
+	if (ret <= 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "device fd %d is not %s (the cdev of %s)%s", fds->device_fd,
+					  path, dev->bdf, fd_is_chardev(fds->device_fd) ? "" :
+					  ": it came from a group, pass group_fd");
+	read_group_id(ctx, dev);	/* informative on this path */
+	dev->devid = fds->devid;
+	return 0;
+}
+
+static int kernel_adopt_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
+			       const struct vfio_reset_adopt_fds *fds,
+			       struct vfio_reset_err *err)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int ret = fd_not_open(fds->device_fd, "device fd", err);
+
+	if (ret < 0)
+		return ret;
+	ret = xioctl(fds->device_fd, VFIO_DEVICE_GET_INFO, &info);
+	if (ret < 0 || !(info.flags & VFIO_DEVICE_FLAGS_PCI))
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "fd %d is not a vfio-pci device fd (%s)", fds->device_fd,
+					  ret < 0 ? strerror(-ret) : "VFIO_DEVICE_FLAGS_PCI clear");
+	ret = adopt_bdf(dev, fds->device_fd, err);
+	if (ret == 0)
+		ret = check_bound_to_vfio(ctx, dev->bdf, err);
+	if (ret == 0)
+		ret = dev->path == VFIO_RESET_PATH_CDEV ? adopt_cdev(ctx, dev, fds, err) :
+		      adopt_group(ctx, dev, fds, err);
+	if (ret < 0)
+		return ret;
+	dev->ops = &kernel_ops;
+	dev->device_fd = fds->device_fd;
+	return 0;
+}
+
 static int kernel_open_group(struct vfio_reset_ctx *ctx, uint32_t group_id)
 {
 	char path[32];
@@ -506,6 +686,7 @@ static void kernel_ctx_destroy(struct vfio_reset_ctx *ctx)
 const struct vfio_reset_backend vfio_reset_backend_kernel = {
 	.name = "kernel",
 	.open_device = kernel_open_device,
+	.adopt_device = kernel_adopt_device,
 	.open_group = kernel_open_group,
 	.close_fd = kernel_close_fd,
 	.ctx_destroy = kernel_ctx_destroy,

@@ -129,83 +129,173 @@ static int hot_reset_failed(const struct vfio_reset_plan *plan, int ret,
 	}
 }
 
-int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
-		   struct vfio_reset_err *err)
+/* the device of the context with this BDF, or NULL */
+static struct vfio_reset_dev *ctx_dev(struct vfio_reset_ctx *ctx, const char *bdf)
 {
+	for (size_t i = 0; i < ctx->n_devs; i++)
+		if (strcmp(ctx->devs[i]->bdf, bdf) == 0)
+			return ctx->devs[i];
+	return NULL;
+}
+
+/* VFIO_RESET_HOT_SINGLE: -EPERM unless the scope is this device alone */
+static int check_single(struct vfio_reset_dev *dev, const struct vfio_reset_plan *plan,
+			struct vfio_reset_err *err)
+{
+	for (size_t i = 0; i < plan->n_affected; i++)
+		if (strcmp(plan->affected[i].bdf, dev->bdf) != 0)
+			return vfio_reset_set_err(err, -EPERM, VFIO_RESET_ERR_GENERIC,
+						  "single-device hot reset refused: the reset "
+						  "would also reset %s (%zu functions in scope)",
+						  plan->affected[i].bdf, plan->n_affected);
+	return 0;
+}
+
+/*
+ * Group path: one fd per distinct group as proof of ownership, opened for
+ * the ioctl only with VFIO_RESET_HOT_OPEN_GROUPS.  cdev path: the kernel
+ * requires a zero-length array (vfio_pci_ioctl_pci_hot_reset() returns
+ * -EINVAL otherwise).
+ */
+static int gather_group_fds(struct vfio_reset_ctx *ctx, const struct vfio_reset_plan *plan,
+			    unsigned int flags, struct vfio_pci_hot_reset *req,
+			    int *opened, size_t *n_opened, struct vfio_reset_err *err)
+{
+	size_t n_fds = 0;
+
+	for (size_t i = 0; i < plan->n_affected && !vfio_reset_plan_uses_devid(plan); i++) {
+		uint32_t gid = plan->affected[i].group_id;
+		int fd = vfio_reset_ctx_group_fd(ctx, gid);
+
+		if (fd < 0 && !(flags & VFIO_RESET_HOT_OPEN_GROUPS))
+			/* kernel would say -EINVAL (vfio_dev_in_groups) */
+			return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+						  "IOMMU group %u (%s) is not held by this context "
+						  "(adopt a device of it, or allow opening groups)",
+						  gid, plan->affected[i].bdf);
+		if (fd < 0) {
+			fd = ctx->backend->open_group ? ctx->backend->open_group(ctx, gid) :
+			     -ENOTSUP;
+			if (fd < 0)
+				return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+							  "cannot prove ownership of IOMMU group %u (%s): %s",
+							  gid, plan->affected[i].bdf, strerror(-fd));
+			opened[(*n_opened)++] = fd;
+		}
+		if (!fd_in(req->group_fds, n_fds, fd))
+			req->group_fds[n_fds++] = fd;
+	}
+	req->argsz = (uint32_t)(sizeof(*req) + n_fds * sizeof(int32_t));
+	req->count = (uint32_t)n_fds;
+	return 0;
+}
+
+/*
+ * pre_reset for each device of the scope in the context; on failure,
+ * post_reset for those done, with the error.  *n_pre: how many were done.
+ */
+static int run_pre_reset(struct vfio_reset_ctx *ctx, const struct vfio_reset_plan *plan,
+			 const struct vfio_reset_hot_opts *opts,
+			 struct vfio_reset_dev **scope, size_t *n_pre,
+			 struct vfio_reset_err *err)
+{
+	*n_pre = 0;
+	for (size_t i = 0; i < plan->n_affected; i++) {
+		struct vfio_reset_dev *d = ctx_dev(ctx, plan->affected[i].bdf);
+		int ret;
+
+		if (!d)
+			continue;
+		ret = opts->pre_reset ? opts->pre_reset(opts->opaque, d) : 0;
+		if (ret < 0) {
+			for (size_t j = 0; j < *n_pre; j++)
+				if (opts->post_reset)
+					opts->post_reset(opts->opaque, scope[j], ret);
+			*n_pre = 0;
+			return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+						  "pre-reset callback of %s failed: %s; nothing reset",
+						  d->bdf, strerror(-ret));
+		}
+		scope[(*n_pre)++] = d;
+	}
+	return 0;
+}
+
+int vfio_reset_hot_ex(struct vfio_reset_dev *dev, const struct vfio_reset_hot_opts *opts,
+		      struct vfio_reset_result *res, struct vfio_reset_err *err)
+{
+	static const struct vfio_reset_hot_opts no_opts;
 	struct vfio_reset_ctx *ctx = dev->ctx;
 	struct vfio_pci_hot_reset *req = NULL;
+	struct vfio_reset_dev **scope = NULL;
 	struct vfio_reset_plan plan;
 	int *opened = NULL;
-	size_t n_fds = 0, n_opened = 0;
+	size_t n_opened = 0, n_pre = 0;
 	uint64_t start;
 	int ret;
 
+	if (!opts)
+		opts = &no_opts;
 	memset(res, 0, sizeof(*res));
 	res->kind = VFIO_RESET_HOT;
 	ret = vfio_reset_plan(dev, 0, &plan, err);
 	if (ret < 0)
 		return res->err = ret;
 	if (plan.hot_info_err) {
-		res->err = plan.hot_info_err;
 		ret = vfio_reset_set_err(err, plan.hot_info_err, VFIO_RESET_ERR_GENERIC,
 					 "no hot reset: %s", plan.blockers[plan.n_blockers - 1].reason);
 		goto out;
 	}
-
+	if (opts->flags & VFIO_RESET_HOT_SINGLE) {
+		ret = check_single(dev, &plan, err);
+		if (ret < 0)
+			goto out;
+	}
 	req = calloc(1, sizeof(*req) + (plan.n_affected + 1) * sizeof(int32_t));
 	opened = calloc(plan.n_affected + 1, sizeof(int));
-	if (!req || !opened) {
+	scope = calloc(plan.n_affected + 1, sizeof(*scope));
+	if (!req || !opened || !scope) {
 		ret = vfio_reset_set_err(err, -ENOMEM, VFIO_RESET_ERR_GENERIC, "out of memory");
 		goto out;
 	}
-	/*
-	 * Group path: one fd per distinct group as proof of ownership.
-	 * cdev path: the kernel requires a zero-length array
-	 * (vfio_pci_ioctl_pci_hot_reset() returns -EINVAL otherwise).
-	 */
-	if (!vfio_reset_plan_uses_devid(&plan)) {
-		for (size_t i = 0; i < plan.n_affected; i++) {
-			uint32_t gid = plan.affected[i].group_id;
-			int fd = vfio_reset_ctx_group_fd(ctx, gid);
-
-			if (fd < 0) {
-				fd = ctx->backend->open_group ?
-				     ctx->backend->open_group(ctx, gid) : -ENOTSUP;
-				if (fd < 0) {
-					/* kernel would say -EINVAL (vfio_dev_in_groups) */
-					ret = vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
-								 "cannot prove ownership of IOMMU group %u (%s): %s",
-								 gid, plan.affected[i].bdf, strerror(-fd));
-					res->err = ret;
-					goto out;
-				}
-				opened[n_opened++] = fd;
-			}
-			if (!fd_in(req->group_fds, n_fds, fd))
-				req->group_fds[n_fds++] = fd;
-		}
-	}
-	req->argsz = (uint32_t)(sizeof(*req) + n_fds * sizeof(int32_t));
-	req->count = (uint32_t)n_fds;
-	res->n_group_fds = n_fds;
+	ret = gather_group_fds(ctx, &plan, opts->flags, req, opened, &n_opened, err);
+	if (ret < 0)
+		goto out;
+	res->n_group_fds = req->count;
+	ret = run_pre_reset(ctx, &plan, opts, scope, &n_pre, err);
+	if (ret < 0)
+		goto out;
 
 	start = vr_now_ns();
 	ret = dev->ops->hot_reset(dev, req);
 	res->duration_ns = vr_now_ns() - start;
-	res->err = ret;
-	if (ret < 0) {
+	if (ret < 0)
 		hot_reset_failed(&plan, ret, n_opened, err);
-		goto out;
-	}
-	ret = check_alive(dev, res, err);
-	res->err = ret;
+	else
+		ret = check_alive(dev, res, err);
+	for (size_t i = 0; i < n_pre; i++)
+		if (opts->post_reset)
+			opts->post_reset(opts->opaque, scope[i], ret);
 out:
+	res->err = ret;
 	for (size_t i = 0; i < n_opened; i++)
 		ctx->backend->close_fd(ctx, opened[i]);
+	free(scope);
 	free(opened);
 	free(req);
 	vfio_reset_plan_free(&plan);
 	return ret;
+}
+
+int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
+		   struct vfio_reset_err *err)
+{
+	/* a context that opened its devices may open groups; an adopting one never */
+	struct vfio_reset_hot_opts opts = {
+		.flags = dev->adopted ? 0 : VFIO_RESET_HOT_OPEN_GROUPS,
+	};
+
+	return vfio_reset_hot_ex(dev, &opts, res, err);
 }
 
 static int set_trigger(struct vfio_reset_dev *dev, uint32_t index, int32_t fd)
@@ -225,12 +315,13 @@ static int set_trigger(struct vfio_reset_dev *dev, uint32_t index, int32_t fd)
 	return dev->ops->set_irqs(dev, &u.set);
 }
 
-int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err)
+/* the ERR interrupt exists: 0, or -errno with err filled */
+static int err_irq_check(struct vfio_reset_dev *dev, struct vfio_reset_err *err)
 {
 	struct vfio_irq_info info = {
 		.argsz = sizeof(info), .index = VFIO_PCI_ERR_IRQ_INDEX,
 	};
-	int efd, ret;
+	int ret;
 
 	/* vfio_pci_ioctl_get_irq_info(): -EINVAL unless pci_is_pcie() */
 	ret = dev->ops->get_irq_info(dev, &info);
@@ -243,17 +334,62 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
 	if (info.count == 0 || !(info.flags & VFIO_IRQ_INFO_EVENTFD))
 		return vfio_reset_set_err(err, -ENOTSUP, VFIO_RESET_ERR_GENERIC,
 					  "no error notification: kernel reports count %u", info.count);
+	return 0;
+}
+
+int vfio_reset_subscribe_err_fd(struct vfio_reset_dev *dev, int fd,
+				struct vfio_reset_err *err)
+{
+	int ret;
+
+	if (fd < 0)
+		return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
+					  "invalid eventfd %d for the ERR notification", fd);
+	ret = err_irq_check(dev, err);
+	if (ret < 0)
+		return ret;
+	ret = set_trigger(dev, VFIO_PCI_ERR_IRQ_INDEX, fd);
+	if (ret == -EBADF)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_SET_IRQS(ERR) failed: %s: fd %d is not open",
+					  strerror(-ret), fd);
+	if (ret == -EINVAL)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_SET_IRQS(ERR) failed: %s: fd %d is not an eventfd",
+					  strerror(-ret), fd);
+	if (ret < 0)
+		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
+					  "VFIO_DEVICE_SET_IRQS(ERR) failed: %s", strerror(-ret));
+	return fd;
+}
+
+int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err)
+{
+	int efd, ret;
+
+	ret = err_irq_check(dev, err);
+	if (ret < 0)
+		return ret;
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (efd < 0)
 		return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
 					  "eventfd: %s", strerror(errno));
-	ret = set_trigger(dev, VFIO_PCI_ERR_IRQ_INDEX, efd);
-	if (ret < 0) {
+	ret = vfio_reset_subscribe_err_fd(dev, efd, err);
+	if (ret < 0)
 		close(efd);
+	return ret;
+}
+
+int vfio_reset_unsubscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err)
+{
+	/* fd -1 disarms whether or not one is armed (DATA_NONE would -EINVAL) */
+	int ret = set_trigger(dev, VFIO_PCI_ERR_IRQ_INDEX, -1);
+
+	if (ret < 0)
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "VFIO_DEVICE_SET_IRQS(ERR) failed: %s", strerror(-ret));
-	}
-	return efd;
+					  "VFIO_DEVICE_SET_IRQS(ERR, disarm) failed: %s",
+					  strerror(-ret));
+	return 0;
 }
 
 /* ---- kernel-reset features ---- */

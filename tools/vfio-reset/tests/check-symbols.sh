@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The shared library exports exactly the symbols of its version script, all
-# under the script's version node, and those are exactly the functions and
-# objects the installed headers declare.
+# The shared library exports exactly the symbols of its version script,
+# each under the version node that lists it, and those are exactly the
+# functions and objects the installed headers declare.
 # usage: check-symbols.sh LIB.so MAP HEADER...
 set -eu
 so=$1 map=$2
@@ -10,11 +10,14 @@ shift 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-node=$(sed -n 's/^\([A-Z_0-9.]*\) {$/\1/p' "$map" | tail -n 1)
-sed -n 's/^[[:space:]]*\(vfio_reset_[a-z_0-9]*\);$/\1/p' "$map" | sort >"$tmp/map"
+# "name@@NODE" for each symbol of the map, under the node that lists it
+awk '/^[A-Z_0-9.]+ \{$/ { node = $1 }
+     /^[[:space:]]*vfio_reset_[a-z_0-9]*;$/ { sub(/^[[:space:]]*/, ""); sub(/;$/, "");
+						  print $0 "@@" node }' "$map" | sort >"$tmp/want"
+sed 's/@@.*//' "$tmp/want" | sort >"$tmp/map"
+nodes=$(sed 's/.*@@//' "$tmp/want" | sort -u | tr '\n' ' ')
 # dynamic symbols defined here: "name@@NODE"
 nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort >"$tmp/exported"
-sed 's/$/@@'"$node"'/' "$tmp/map" >"$tmp/want"
 # declarations: "name(" at the start of a prototype line or after a type,
 # and "extern const struct ... name;"
 cat "$@" | sed -n -e 's/^.*[ *]\(vfio_reset_[a-z_0-9]*\)(.*/\1/p' \
@@ -32,4 +35,4 @@ if ! diff -u "$tmp/declared" "$tmp/map" >"$tmp/diff"; then
 	bad=1
 fi
 [ "$bad" -eq 0 ] || exit 1
-echo "check-symbols: $(wc -l <"$tmp/map") symbols, all $node, all declared"
+echo "check-symbols: $(wc -l <"$tmp/map") symbols in nodes ${nodes% }, all declared"

@@ -584,6 +584,259 @@ TEST(test_hot_reset_cdev)
 	fx_done(&f);
 }
 
+/* ---- adopting the caller's fds ---- */
+
+static bool fd_open(int fd)
+{
+	return fd >= 0 && fcntl(fd, F_GETFD) >= 0;
+}
+
+static const struct vfio_reset_adopt_fds no_fds = {
+	.device_fd = -1, .group_fd = -1, .container_fd = -1, .iommufd = -1,
+};
+
+/* the fds a VMM holds for fake device i: group path, or cdev (iommufd 7) */
+static struct vfio_reset_adopt_fds fx_fds(const struct fx *f, size_t i, bool cdev)
+{
+	struct vfio_reset_adopt_fds fds = no_fds;
+
+	fds.device_fd = VFIO_FAKE_DEVICE_FD_BASE + (int)i;
+	if (cdev) {
+		fds.iommufd = 7;
+		fds.devid = 40 + (uint32_t)i;
+	} else {
+		fds.group_fd = VFIO_FAKE_GROUP_FD_BASE + f->fake.devs[i].iommu_group;
+	}
+	return fds;
+}
+
+static struct vfio_reset_dev *fx_adopt(struct fx *f, size_t i, bool cdev)
+{
+	struct vfio_reset_adopt_fds fds = fx_fds(f, i, cdev);
+	struct vfio_reset_dev *dev = NULL;
+
+	if (vfio_reset_adopt(f->ctx, f->fake.devs[i].bdf, &fds, &dev, &f->err) < 0)
+		fprintf(stderr, "  adopt %zu: %s\n", i, f->err.msg);
+	return dev;
+}
+
+/* one refused adoption: its errno and the start of its message */
+struct adopt_case {
+	const char *name;
+	const char *bdf;
+	void (*edit)(struct vfio_reset_adopt_fds *fds);
+	int err;
+	const char *msg;
+};
+
+static void no_device_fd(struct vfio_reset_adopt_fds *fds) { fds->device_fd = -1; }
+static void both_paths(struct vfio_reset_adopt_fds *fds) { fds->iommufd = 7; }
+static void no_path(struct vfio_reset_adopt_fds *fds) { fds->group_fd = -1; }
+static void wrong_group(struct vfio_reset_adopt_fds *fds) { fds->group_fd += 1; }
+static void not_a_device(struct vfio_reset_adopt_fds *fds) { fds->device_fd = 3; }
+static void other_device(struct vfio_reset_adopt_fds *fds) { fds->device_fd += 1; }
+static void container_on_cdev(struct vfio_reset_adopt_fds *fds)
+{
+	fds->group_fd = -1;
+	fds->iommufd = 7;
+	fds->container_fd = 8;
+}
+
+static const struct adopt_case adopt_cases[] = {
+	{ "no_device_fd", "0000:01:00.0", no_device_fd, -EINVAL,
+	  "no device fd to adopt (device_fd -1)" },
+	{ "both_paths", "0000:01:00.0", both_paths, -EINVAL,
+	  "pass exactly one of group_fd (group path, now 1010) and iommufd (cdev path, now 7)" },
+	{ "no_path", "0000:01:00.0", no_path, -EINVAL,
+	  "pass exactly one of group_fd (group path, now -1) and iommufd (cdev path, now -1)" },
+	{ "container_on_cdev", "0000:01:00.0", container_on_cdev, -EINVAL,
+	  "container_fd 8 given on the cdev path (iommufd 7)" },
+	{ "bad_bdf", "+1:00.0", NULL, -EINVAL, "'+1:00.0' is not a PCI address" },
+	{ "not_a_device_fd", "0000:01:00.0", not_a_device, -EINVAL,
+	  "fd 3 is not a vfio-pci device fd" },
+	{ "fd_of_another_device", "0000:01:00.0", other_device, -EINVAL,
+	  "device fd 101 is 0000:01:00.1, not 0000:01:00.0" },
+	{ "wrong_group_fd", "0000:01:00.0", wrong_group, -EINVAL,
+	  "group_fd 1011 is not the group of 0000:01:00.0" },
+};
+
+static void adopt_case_run(bool *failed_here_p, const void *arg)
+{
+	const struct adopt_case *c = arg;
+	struct vfio_reset_adopt_fds fds;
+	struct vfio_reset_dev *dev = (struct vfio_reset_dev *)&fds;
+	struct fx f;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	fds = fx_fds(&f, 0, false);
+	if (c->edit)
+		c->edit(&fds);
+	CHECK(vfio_reset_adopt(f.ctx, c->bdf, &fds, &dev, &f.err) == c->err);
+	CHECK(dev == NULL && f.err.err == c->err);
+	CHECK(!strncmp(f.err.msg, c->msg, strlen(c->msg)));
+	if (strncmp(f.err.msg, c->msg, strlen(c->msg)))
+		fprintf(stderr, "  got: %s\n", f.err.msg);
+	fx_done(&f);
+}
+
+TEST(test_adopt)
+{
+	struct vfio_reset_adopt_fds fds;
+	struct vfio_reset_dev *d0, *d1, *dev;
+	struct fx f;
+	int efd = eventfd(0, EFD_CLOEXEC);
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	d0 = fx_adopt(&f, 0, false);
+	CHECK(d0 && vfio_reset_dev_adopted(d0));
+	CHECK(d0 && vfio_reset_dev_path(d0) == VFIO_RESET_PATH_GROUP);
+	CHECK(d0 && d0->device_fd == VFIO_FAKE_DEVICE_FD_BASE &&
+	      d0->group_fd == VFIO_FAKE_GROUP_FD_BASE + 10);
+	/* the same device again */
+	fds = fx_fds(&f, 0, false);
+	CHECK(vfio_reset_adopt(f.ctx, "01:00.0", &fds, &dev, &f.err) == -EBUSY);
+	CHECK(vfio_reset_adopt(f.ctx, NULL, &fds, &dev, &f.err) == -EBUSY && !dev);
+	/* an adopting context opens nothing itself */
+	CHECK(vfio_reset_open(f.ctx, "0000:01:00.1", VFIO_RESET_PATH_GROUP, &dev,
+			      &f.err) == -EINVAL);
+	CHECK(!strcmp(f.err.msg, "this context holds adopted devices: open devices in "
+		      "another context"));
+	/* no BDF: the device fd names it */
+	fds = fx_fds(&f, 1, false);
+	CHECK(vfio_reset_adopt(f.ctx, NULL, &fds, &d1, &f.err) == 0);
+	CHECK(d1 && !strcmp(vfio_reset_dev_bdf(d1), "0000:01:00.1"));
+	/* the caller's eventfd survives close */
+	f.fake.devs[0].kernel_reset = true;
+	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	vfio_reset_close(d0);
+	CHECK(fd_open(efd) && f.fake.devs[0].kreset_fd == -1);
+	fx_done(&f);
+	close(efd);
+
+	/* and the other way round */
+	fx_slot(&f, 10, 11, "vfio-pci");
+	CHECK(fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV) != NULL);
+	fds = fx_fds(&f, 1, true);
+	CHECK(vfio_reset_adopt(f.ctx, NULL, &fds, &dev, &f.err) == -EINVAL);
+	CHECK(!strcmp(f.err.msg, "this context holds library-opened devices: adopt "
+		      "devices in another context"));
+	fx_done(&f);
+
+	/* cdev: the devid is the caller's */
+	fx_slot(&f, 10, 11, "vfio-pci");
+	d0 = fx_adopt(&f, 0, true);
+	CHECK(d0 && vfio_reset_dev_path(d0) == VFIO_RESET_PATH_CDEV && d0->devid == 40);
+	fx_done(&f);
+}
+
+/* adopted contexts never open a group the caller does not hold */
+TEST(test_hot_reset_adopted_holds_groups)
+{
+	struct vfio_reset_result r;
+	struct vfio_reset_dev *d0;
+	struct fx f;
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	d0 = fx_adopt(&f, 0, false);
+	CHECK(vfio_reset_hot(d0, &r, &f.err) == -EINVAL && r.err == -EINVAL);
+	CHECK(!strcmp(f.err.msg, "IOMMU group 11 (0000:01:00.1) is not held by this context "
+		      "(adopt a device of it, or allow opening groups)"));
+	CHECK(f.fake.hot_reset_calls == 0 && f.fake.open_group_fds == 0);
+	CHECK(fx_adopt(&f, 1, false) != NULL);
+	CHECK(vfio_reset_hot(d0, &r, &f.err) == 0 && r.n_group_fds == 2);
+	CHECK(f.fake.last_group_fds[0] == VFIO_FAKE_GROUP_FD_BASE + 10 &&
+	      f.fake.last_group_fds[1] == VFIO_FAKE_GROUP_FD_BASE + 11);
+	fx_done(&f);
+
+	/* a library-opened context may open it, for the ioctl only, if asked */
+	fx_slot(&f, 10, 11, "vfio-pci");
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
+	CHECK(vfio_reset_hot_ex(d0, NULL, &r, &f.err) == -EINVAL);
+	CHECK(strstr(f.err.msg, "IOMMU group 11") && f.fake.hot_reset_calls == 0);
+	CHECK(vfio_reset_hot_ex(d0, &(struct vfio_reset_hot_opts){
+		.flags = VFIO_RESET_HOT_OPEN_GROUPS }, &r, &f.err) == 0);
+	CHECK(f.fake.hot_reset_calls == 1 && f.fake.open_group_fds == 0);
+	fx_done(&f);
+}
+
+TEST(test_hot_reset_single)
+{
+	const struct vfio_reset_hot_opts single = { .flags = VFIO_RESET_HOT_SINGLE };
+	struct vfio_reset_result r;
+	struct vfio_reset_dev *d0;
+	struct fx f;
+
+	fx_slot(&f, 10, 10, "vfio-pci");
+	d0 = fx_adopt(&f, 0, false);
+	CHECK(fx_adopt(&f, 1, false) != NULL);
+	CHECK(vfio_reset_hot_ex(d0, &single, &r, &f.err) == -EPERM && r.err == -EPERM);
+	CHECK(!strcmp(f.err.msg, "single-device hot reset refused: the reset would also "
+		      "reset 0000:01:00.1 (2 functions in scope)"));
+	CHECK(f.fake.hot_reset_calls == 0);
+	/* alone in its scope */
+	f.fake.devs[0].scope[1] = NULL;
+	CHECK(vfio_reset_hot_ex(d0, &single, &r, &f.err) == 0 && f.fake.hot_reset_calls == 1);
+	fx_done(&f);
+}
+
+/* what the pre/post callbacks saw, in order */
+struct hook_log {
+	char calls[8][32];
+	size_t n;
+	const char *fail_pre;	/* BDF whose pre_reset fails with -EIO */
+};
+
+static int log_pre(void *opaque, struct vfio_reset_dev *dev)
+{
+	struct hook_log *log = opaque;
+
+	if (log->n < 8)
+		snprintf(log->calls[log->n++], 32, "pre %s", vfio_reset_dev_bdf(dev));
+	return log->fail_pre && !strcmp(log->fail_pre, vfio_reset_dev_bdf(dev)) ? -EIO : 0;
+}
+
+static void log_post(void *opaque, struct vfio_reset_dev *dev, int result)
+{
+	struct hook_log *log = opaque;
+
+	if (log->n < 8)
+		snprintf(log->calls[log->n++], 32, "post %s %d", vfio_reset_dev_bdf(dev), result);
+}
+
+TEST(test_hot_reset_callbacks)
+{
+	struct hook_log log = { .n = 0 };
+	const struct vfio_reset_hot_opts opts = {
+		.pre_reset = log_pre, .post_reset = log_post, .opaque = &log,
+	};
+	struct vfio_reset_result r;
+	struct vfio_reset_dev *d0;
+	struct fx f;
+
+	fx_slot(&f, 10, 10, "vfio-pci");
+	d0 = fx_adopt(&f, 0, false);
+	CHECK(fx_adopt(&f, 1, false) != NULL);
+	CHECK(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == 0);
+	CHECK(log.n == 4 && !strcmp(log.calls[0], "pre 0000:01:00.0") &&
+	      !strcmp(log.calls[1], "pre 0000:01:00.1") &&
+	      !strcmp(log.calls[2], "post 0000:01:00.0 0") &&
+	      !strcmp(log.calls[3], "post 0000:01:00.1 0"));
+	/* the ioctl's failure reaches post_reset */
+	log.n = 0;
+	f.fake.devs[0].hot_reset_err = -EBUSY;
+	CHECK(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == -EBUSY);
+	CHECK(log.n == 4 && !strcmp(log.calls[3], "post 0000:01:00.1 -16"));
+	/* a failing pre_reset: no reset, post for those before it */
+	log.n = 0;
+	log.fail_pre = "0000:01:00.1";
+	f.fake.devs[0].hot_reset_err = 0;
+	CHECK(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == -EIO && r.err == -EIO);
+	CHECK(f.fake.hot_reset_calls == 2);
+	CHECK(log.n == 3 && !strcmp(log.calls[2], "post 0000:01:00.0 -5"));
+	CHECK(strstr(f.err.msg, "pre-reset callback of 0000:01:00.1 failed"));
+	fx_done(&f);
+}
+
 /* ---- notifications ---- */
 
 TEST(test_err_subscription)
@@ -604,6 +857,36 @@ TEST(test_err_subscription)
 	fx_done(&f);
 }
 
+TEST(test_err_subscription_caller_fd)
+{
+	struct fx f;
+	struct vfio_reset_dev *d0;
+	int efd = eventfd(0, EFD_CLOEXEC), pipefd[2];
+
+	fx_slot(&f, 10, 11, "vfio-pci");
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
+	CHECK(vfio_reset_subscribe_err_fd(d0, efd, &f.err) == efd && f.fake.err_eventfd == efd);
+	CHECK(vfio_fake_signal_err(&f.fake) == 0);
+	CHECK(vfio_reset_unsubscribe_err(d0, &f.err) == 0 && f.fake.err_eventfd == -1);
+	CHECK(vfio_reset_unsubscribe_err(d0, &f.err) == 0);	/* nothing armed: fine */
+	CHECK(fd_open(efd));
+	CHECK(vfio_reset_subscribe_err_fd(d0, -1, &f.err) == -EINVAL &&
+	      !strcmp(f.err.msg, "invalid eventfd -1 for the ERR notification"));
+	CHECK(pipe(pipefd) == 0);
+	CHECK(vfio_reset_subscribe_err_fd(d0, pipefd[0], &f.err) == -EINVAL &&
+	      strstr(f.err.msg, "is not an eventfd"));
+	close(pipefd[0]);
+	CHECK(vfio_reset_subscribe_err_fd(d0, pipefd[0], &f.err) == -EBADF &&
+	      strstr(f.err.msg, "is not open"));
+	close(pipefd[1]);
+	f.fake.devs[0].conventional = true;
+	CHECK(vfio_reset_subscribe_err_fd(d0, efd, &f.err) == -EINVAL &&
+	      strstr(f.err.msg, "PCI Express"));
+	fx_done(&f);
+	CHECK(fd_open(efd));
+	close(efd);
+}
+
 /* ---- kernel-reset features ---- */
 
 #ifdef VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS
@@ -616,11 +899,6 @@ _Static_assert(VFIO_RESET_KERNEL_RESET_ACTIVE == VFIO_KERNEL_RESET_ACTIVE &&
 _Static_assert(sizeof(struct vfio_reset_kernel_reset_status) ==
 	       sizeof(struct vfio_device_feature_kernel_reset_status), "same fields");
 #endif
-
-static bool fd_open(int fd)
-{
-	return fd >= 0 && fcntl(fd, F_GETFD) >= 0;
-}
 
 /* open fds of this process: leak checks */
 static int open_fds(void)
@@ -1758,7 +2036,12 @@ int main(void)
 		T(test_hot_reset_group_gathers_fds),
 		T(test_hot_reset_group_busy_group),
 		T(test_hot_reset_cdev),
+		T(test_adopt),
+		T(test_hot_reset_adopted_holds_groups),
+		T(test_hot_reset_single),
+		T(test_hot_reset_callbacks),
 		T(test_err_subscription),
+		T(test_err_subscription_caller_fd),
 		T(test_kernel_reset_probe),
 		T(test_kernel_reset_status_mapping),
 		T(test_kernel_reset_subscribe_caller_fd),
@@ -1780,6 +2063,8 @@ int main(void)
 		run_row(hot_cases[i].name, hot_case_run, &hot_cases[i]);
 	for (size_t i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++)
 		run_row(plan_cases[i].name, plan_case_run, &plan_cases[i]);
+	for (size_t i = 0; i < sizeof(adopt_cases) / sizeof(adopt_cases[0]); i++)
+		run_row(adopt_cases[i].name, adopt_case_run, &adopt_cases[i]);
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		run(tests[i].name, tests[i].fn);
 	for (size_t i = 0; i < sizeof(cli_suites) / sizeof(cli_suites[0]); i++)
