@@ -1,6 +1,7 @@
 #!/bin/bash
-# Build the static vfio-reset CLI for the guest (tools/vfio-reset), against
-# the uapi headers of the test queue's tree, like the kselftests.
+# Build the static vfio-reset CLI and device-keeper example for the guest
+# (tools/vfio-reset), against the uapi headers of the test queue's tree,
+# like the kselftests.
 set -eu
 . "$(dirname "$0")/lib.sh"
 use_queue "$TEST_QUEUE"
@@ -11,4 +12,4 @@ if [ ! -f "$TOP/tools/vfio-reset/Makefile" ]; then
 fi
 make -s -C "$TOP/tools/vfio-reset" O="$BUILD/vfio-reset-static" STATIC=1 \
 	UAPI_INCLUDE="$HEADERS/include"
-say "vfio-reset: $BUILD/vfio-reset-static/vfio-reset"
+say "vfio-reset: $BUILD/vfio-reset-static/vfio-reset, device-keeper"

@@ -21,8 +21,10 @@ install -m 644 "$TOP/configs/guest-tests" "$ROOT/etc/vfio-tests"
 [ -d "$SELFTESTS/install" ] || die "no kselftests in $SELFTESTS: run 'make selftests'"
 cp -a "$SELFTESTS/install" "$ROOT/usr/lib/kselftests/vfio"
 if [ -x "$BUILD/vfio-reset-static/vfio-reset" ]; then
-	# The CLI and its in-guest integration test, run after the kselftests.
-	cp "$BUILD/vfio-reset-static/vfio-reset" "$ROOT/bin/"
+	# The CLI, the device keeper example and their in-guest integration
+	# test, run after the kselftests.
+	cp "$BUILD/vfio-reset-static/vfio-reset" "$BUILD/vfio-reset-static/device-keeper" \
+		"$ROOT/bin/"
 	install -m 755 "$TOP/tools/vfio-reset/tests/guest-test.sh" \
 		"$ROOT/usr/lib/kselftests/vfio/vfio_reset_cli_test.sh"
 	echo "vfio_reset_cli_test.sh all" >>"$ROOT/etc/vfio-tests"

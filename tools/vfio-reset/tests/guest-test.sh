@@ -3,8 +3,9 @@
 # Integration test inside a busybox guest.  Needs the static vfio-reset on
 # PATH and /run/vfio-topology with lines "<bdf> <qemu-id> <role>[,<role>...]"
 # (roles: nvme, flr, two-function-slot, conventional-pair, behind-switch).
+# device-keeper (the VMM-style example) must be on PATH too.
 # Emits KTAP on stdout; exits non-zero if any test failed.  A kernel
-# without the kernel-reset features skips the watch test, unless
+# without the kernel-reset features skips the watch and keeper tests, unless
 # VFIO_SELFTESTS_REQUIRE (comma-separated) names kernel-reset: then it fails.
 set -eu
 
@@ -34,7 +35,7 @@ if [ ! -r "$TOPOLOGY" ] || ! command -v vfio-reset >/dev/null 2>&1; then
 	exit 0
 fi
 ndev=$(grep -c . "$TOPOLOGY" || true)
-echo "1..$((ndev + 5))"
+echo "1..$((ndev + 7))"
 
 if vfio-reset --help >/dev/null 2>&1; then ok "cli_help"; else not_ok "cli_help"; fi
 
@@ -152,5 +153,74 @@ if [ -z "$nvme" ]; then
 else
 	watch_kernel_reset "${nvme%% *}"
 fi
+
+# keeper_<role>: examples/device-keeper opens the device itself, adopts its
+# fds into the library and works on it while the kernel resets it three
+# times behind its back (sysfs reset; the second through the parent port's
+# reset_subordinate where the kernel has it).  No operation may be lost,
+# every window must end restored with config space back, and each set-up
+# again must follow a reset the keeper proved (its setup register cleared).
+keep_device() {
+	dev=$1 path=$2
+	out=/tmp/device-keeper.out
+	device-keeper "--$path" --windows 3 --seconds 120 "$dev" >"$out" 2>/tmp/device-keeper.err &
+	pid=$!
+	i=0
+	while ! grep -q '^ready$' "$out" && kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	rc=0
+	if grep -q '^ready$' "$out"; then
+		parent=$(dirname "$(readlink -f "/sys/bus/pci/devices/$dev")")
+		for r in 1 2 3; do
+			if [ "$r" -eq 2 ] && [ -w "$parent/reset_subordinate" ]; then
+				attr=$parent/reset_subordinate
+			else
+				attr=/sys/bus/pci/devices/$dev/reset
+			fi
+			if ! echo 1 >"$attr"; then diag "$dev: writing $attr failed"; rc=1; fi
+			sleep 0.5
+		done
+	fi
+	krc=0
+	wait "$pid" || krc=$?
+	if [ "$krc" -eq 4 ]; then
+		diag_file /tmp/device-keeper.err
+		if required kernel-reset; then not_ok "$name"; else
+			skip "$name" "kernel without the kernel-reset features"; fi
+		return
+	fi
+	line=$(grep '^device-keeper:' "$out" || true)
+	proven=$(printf '%s\n' "$line" | sed -n 's/.*reset-proven \([0-9]*\),.*/\1/p')
+	reinit=$(printf '%s\n' "$line" | sed -n 's/.* reinit \([0-9]*\),.*/\1/p')
+	diag "$line"
+	if [ "$rc" -ne 0 ] || [ "$krc" -ne 0 ]; then
+		diag "$dev: resets rc $rc, device-keeper exit $krc"
+	elif ! case $line in *" lost 0, windows 3 (restored 3, "*" config-lost 0,"*) true ;; *) false ;; esac; then
+		diag "$dev: want 0 lost, 3 windows ended restored, config space back"
+	elif [ -z "$reinit" ] || [ "$reinit" -lt 1 ] || [ "$proven" != "$reinit" ]; then
+		diag "$dev: want each set-up after a proven reset (reset-proven $proven, reinit $reinit)"
+	else
+		ok "$name"
+		return
+	fi
+	diag_file /tmp/device-keeper.err
+	not_ok "$name"
+}
+
+for role_path in nvme:cdev igb:group; do
+	role=${role_path%%:*}
+	name=keeper_$role
+	dev=$(bdfs_with_role "$role")
+	if [ -z "$dev" ]; then
+		skip "$name" "no $role in topology"
+	elif ! command -v device-keeper >/dev/null 2>&1; then
+		not_ok "$name"
+		diag "device-keeper is not on PATH"
+	else
+		keep_device "${dev%% *}" "${role_path#*:}"
+	fi
+done
 
 [ "$failures" -eq 0 ]

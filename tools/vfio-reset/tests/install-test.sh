@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make install into a temp DESTDIR, then build a C and a C++ consumer
-# against the installed copy through pkg-config (shared and static) and run
-# them.  Called by 'make test' / 'make install-test' with CC, CXX, MAKE, O,
+# make install into a temp DESTDIR, then build a C and a C++ consumer and
+# examples/device-keeper against the installed copy through pkg-config
+# (shared and static) and run them.  Called by 'make test' / 'make install-test' with CC, CXX, MAKE, O,
 # UAPI_INCLUDE, VERSION and SONAME in the environment.
 set -eu
 : "${CC:=cc}" "${CXX:=c++}" "${MAKE:=make}"
@@ -55,8 +55,13 @@ here=$(dirname "$0")/consumer
 	"$CXX" -std=c++11 -Wall -Wextra -Werror $cflags -o "$tmp/cxx-consumer" \
 		"$here/consumer.cc" $libs &&
 	"$CC" -std=c11 -Wall -Wextra -Werror $cflags -o "$tmp/c-consumer-static" \
-		"$here/consumer.c" "$root/lib/libvfio-reset.a"
+		"$here/consumer.c" "$root/lib/libvfio-reset.a" &&
+	# the VMM-style example: it opens its own fds with the uapi headers
+	"$CC" -std=c11 -Wall -Wextra -Werror -I"$UAPI_INCLUDE" $cflags \
+		-o "$tmp/device-keeper" "$here/../../examples/device-keeper.c" $libs
 } || fail "building the consumers against the installed library failed"
+LD_LIBRARY_PATH=$root/lib "$tmp/device-keeper" --help | grep -q '^usage: device-keeper' ||
+	fail "device-keeper built against the installed library does not run"
 
 for t in c-consumer cxx-consumer; do
 	LD_LIBRARY_PATH=$root/lib "$tmp/$t" "$VERSION" || fail "$t failed"
@@ -65,4 +70,4 @@ for t in c-consumer cxx-consumer; do
 		fail "$t is not linked against the installed $SONAME"
 done
 "$tmp/c-consumer-static" "$VERSION" || fail "c-consumer-static failed"
-echo "install-test: installed to DESTDIR, C, C++ and static consumers built via pkg-config and passed"
+echo "install-test: installed to DESTDIR, C, C++, static consumers and device-keeper built via pkg-config and passed"
