@@ -13,6 +13,8 @@ make make
 gcc gcc
 g++ g++
 pkg-config pkg-config
+clang clang
+/usr/share/doc/libclang-rt-dev libclang-rt-dev
 man man-db
 git git
 perl perl

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json_check.h"
 #include "internal.h"
 #include "vfio_reset.h"
 #include "vfio_reset_fake.h"
@@ -1444,7 +1445,6 @@ static const struct cli_suite cli_suites[] = {
 	{ "test_cli_repeat_usage", "vfio-pci", CASES(cli_repeat_usage), no_reset_called },
 };
 
-static bool json_lines(const char *s, size_t *n_lines);
 
 /*
  * watch with a script: the exit code, the fragments of out in order, with
@@ -1624,115 +1624,6 @@ TEST(test_cli_repeat_summary)
 	fx_done(&f);
 }
 
-/* ---- JSON: a strict RFC 8259 checker for what the CLI prints ---- */
-
-static const char *json_value(const char *p, int depth);
-
-static const char *json_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *json_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	while (*p != '"') {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
-						return NULL;
-				p += 4;
-			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
-				return NULL;
-			}
-		}
-		p++;
-	}
-	return p + 1;
-}
-
-static const char *json_number(const char *p)
-{
-	const char *start;
-
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (*p >= '0' && *p <= '9')
-			p++;
-	else
-		return NULL;
-	if (*p == '.') {
-		start = ++p;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (p == start)
-			return NULL;
-	}
-	return p;
-}
-
-static const char *json_members(const char *p, char close, int depth)
-{
-	p = json_ws(p);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (close == '}') {
-			p = json_string(json_ws(p));
-			if (!p)
-				return NULL;
-			p = json_ws(p);
-			if (*p++ != ':')
-				return NULL;
-		}
-		p = json_value(p, depth + 1);
-		if (!p)
-			return NULL;
-		p = json_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *json_value(const char *p, int depth)
-{
-	if (depth > 32)
-		return NULL;
-	p = json_ws(p);
-	switch (*p) {
-	case '{': return json_members(p + 1, '}', depth);
-	case '[': return json_members(p + 1, ']', depth);
-	case '"': return json_string(p);
-	case 't': return strncmp(p, "true", 4) ? NULL : p + 4;
-	case 'f': return strncmp(p, "false", 5) ? NULL : p + 5;
-	case 'n': return strncmp(p, "null", 4) ? NULL : p + 4;
-	default: return json_number(p);
-	}
-}
-
-/* exactly one JSON value of the given kind ('[' or '{'), then whitespace */
-static bool json_doc(const char *s, size_t len, char kind)
-{
-	const char *end;
-
-	if (!s || strlen(s) != len || *json_ws(s) != kind)
-		return false;
-	end = json_value(s, 0);
-	return end && *json_ws(end) == '\0';
-}
-
 TEST(test_json_checker)
 {
 	static const char *const good[] = { "[]", "[{}]", "{\"a\":[1,-2,0.5,true,false,null]}",
@@ -1744,25 +1635,6 @@ TEST(test_json_checker)
 		CHECK(json_doc(good[i], strlen(good[i]), good[i][0]));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(!json_doc(bad[i], strlen(bad[i]), '['));
-}
-
-/* every line of a watch --json run is one JSON object */
-static bool json_lines(const char *s, size_t *n_lines)
-{
-	*n_lines = 0;
-	while (s && *s) {
-		const char *nl = strchr(s, '\n');
-		char line[1024];
-
-		if (!nl || (size_t)(nl - s) >= sizeof(line))
-			return false;
-		snprintf(line, sizeof(line), "%.*s", (int)(nl - s), s);
-		if (!json_doc(line, strlen(line), '{'))
-			return false;
-		++*n_lines;
-		s = nl + 1;
-	}
-	return true;
 }
 
 static void fn0_get_info_eio(struct vfio_fake *fake)
