@@ -41,21 +41,54 @@ struct vfio_reset_sys {
 
 extern const struct vfio_reset_sys vfio_reset_sys_host;
 
-/* Per-backend device operations: raw uapi calls, each returns -errno. */
+/*
+ * Per-backend device operations, in the shape of the vfio uapi but not
+ * tied to how Linux's vfio-pci lays its regions out, so that a vfio-user
+ * or non-Linux backend can implement them.  Each returns 0 or a negative
+ * errno (the kernel's, for the kernel backend).  The library calls them
+ * from the thread that called it, one at a time per context (see
+ * vfio_reset.h), except kernel_reset_status, which may run concurrently
+ * with any other op of the same device.
+ */
 struct vfio_reset_ops {
+	/* VFIO_DEVICE_GET_INFO: flags (PCI, RESET), num_regions, num_irqs */
 	int (*get_info)(struct vfio_reset_dev *dev, struct vfio_device_info *info);
+	/*
+	 * VFIO_DEVICE_GET_REGION_INFO for info->index: size and flags; the
+	 * offset is the backend's business (region_read/write do not take it)
+	 */
 	int (*get_region_info)(struct vfio_reset_dev *dev,
 			       struct vfio_region_info *info);
-	int (*region_read)(struct vfio_reset_dev *dev, uint64_t offset,
+	/*
+	 * Read/write len bytes at offset within region index (a
+	 * VFIO_PCI_*_REGION_INDEX): pread/pwrite of the device fd at the
+	 * region's offset for the kernel, VFIO_USER_REGION_READ/WRITE for
+	 * vfio-user.  All or nothing: a short transfer is -EIO.
+	 */
+	int (*region_read)(struct vfio_reset_dev *dev, uint32_t index, uint64_t offset,
 			   void *buf, size_t len);
-	int (*region_write)(struct vfio_reset_dev *dev, uint64_t offset,
+	int (*region_write)(struct vfio_reset_dev *dev, uint32_t index, uint64_t offset,
 			    const void *buf, size_t len);
+	/* VFIO_DEVICE_GET_IRQ_INFO for info->index: count and flags */
 	int (*get_irq_info)(struct vfio_reset_dev *dev, struct vfio_irq_info *info);
+	/* VFIO_DEVICE_SET_IRQS; set->data holds the eventfds (int32_t, -1 disarms) */
 	int (*set_irqs)(struct vfio_reset_dev *dev, struct vfio_irq_set *set);
+	/* VFIO_DEVICE_RESET: a function reset of this device */
 	int (*device_reset)(struct vfio_reset_dev *dev);
-	/* caller sets info->argsz; on -ENOSPC info->count holds the need */
+	/*
+	 * VFIO_DEVICE_GET_PCI_HOT_RESET_INFO: the slot/bus reset scope.  The
+	 * caller sets info->argsz; on -ENOSPC info->count holds the need.
+	 * With VFIO_PCI_HOT_RESET_FLAG_DEV_ID the entries carry devids,
+	 * else IOMMU group ids.
+	 */
 	int (*hot_reset_info)(struct vfio_reset_dev *dev,
 			      struct vfio_pci_hot_reset_info *info);
+	/*
+	 * VFIO_DEVICE_PCI_HOT_RESET.  The ownership proof in req depends on
+	 * how the device was opened, not on the backend: group fds of every
+	 * group of the scope on the group path, a zero-length array on the
+	 * cdev path (the library builds it; the backend passes it on).
+	 */
 	int (*hot_reset)(struct vfio_reset_dev *dev, struct vfio_pci_hot_reset *req);
 	/*
 	 * The kernel-reset features (VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS
@@ -70,6 +103,10 @@ struct vfio_reset_ops {
 				   struct vfio_reset_kernel_reset_status *st);
 	/* VFIO_DEVICE_FEATURE_SET of KERNEL_RESET_EVENTFD: arm fd, or -1 disarms */
 	int (*kernel_reset_eventfd)(struct vfio_reset_dev *dev, int fd);
+	/*
+	 * vfio_reset_close(), after the library disarmed what it armed:
+	 * release the device (nothing of an adopted device's fds)
+	 */
 	void (*close)(struct vfio_reset_dev *dev);
 };
 

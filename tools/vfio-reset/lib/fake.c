@@ -198,18 +198,19 @@ static int f_get_region_info(struct vfio_reset_dev *dev, struct vfio_region_info
 	return 0;
 }
 
-static int f_region_read(struct vfio_reset_dev *dev, uint64_t off, void *buf, size_t len)
+static int f_region_read(struct vfio_reset_dev *dev, uint32_t index, uint64_t off,
+			 void *buf, size_t len)
 {
-	if (off != FAKE_CONFIG_OFFSET || len != 4)
+	if (index != VFIO_PCI_CONFIG_REGION_INDEX || off != 0 || len != 4)
 		return -EINVAL;
 	memcpy(buf, &fdev(dev)->config_id, 4);
 	return 0;
 }
 
-static int f_region_write(struct vfio_reset_dev *dev, uint64_t off,
+static int f_region_write(struct vfio_reset_dev *dev, uint32_t index, uint64_t off,
 			  const void *buf, size_t len)
 {
-	(void)dev; (void)off; (void)buf; (void)len;
+	(void)dev; (void)index; (void)off; (void)buf; (void)len;
 	return -EPERM;
 }
 

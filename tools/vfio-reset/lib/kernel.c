@@ -132,18 +132,44 @@ static int k_get_region_info(struct vfio_reset_dev *dev, struct vfio_region_info
 	return xioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, info);
 }
 
-static int k_region_read(struct vfio_reset_dev *dev, uint64_t off, void *buf, size_t len)
+/* where vfio-pci put region index in the device fd: its own business */
+static int k_region_offset(struct vfio_reset_dev *dev, uint32_t index, uint64_t off,
+			   size_t len, uint64_t *pos)
 {
-	ssize_t n = pread(dev->device_fd, buf, len, (off_t)off);
+	struct vfio_region_info info = { .argsz = sizeof(info), .index = index };
+	int ret = xioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &info);
 
+	if (ret < 0)
+		return ret;
+	if (off > info.size || len > info.size - off)
+		return -EINVAL;
+	*pos = info.offset + off;
+	return 0;
+}
+
+static int k_region_read(struct vfio_reset_dev *dev, uint32_t index, uint64_t off,
+			 void *buf, size_t len)
+{
+	uint64_t pos;
+	int ret = k_region_offset(dev, index, off, len, &pos);
+	ssize_t n;
+
+	if (ret < 0)
+		return ret;
+	n = pread(dev->device_fd, buf, len, (off_t)pos);
 	return n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
 }
 
-static int k_region_write(struct vfio_reset_dev *dev, uint64_t off,
+static int k_region_write(struct vfio_reset_dev *dev, uint32_t index, uint64_t off,
 			  const void *buf, size_t len)
 {
-	ssize_t n = pwrite(dev->device_fd, buf, len, (off_t)off);
+	uint64_t pos;
+	int ret = k_region_offset(dev, index, off, len, &pos);
+	ssize_t n;
 
+	if (ret < 0)
+		return ret;
+	n = pwrite(dev->device_fd, buf, len, (off_t)pos);
 	return n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
 }
 

@@ -26,7 +26,7 @@ static int check_alive(struct vfio_reset_dev *dev, struct vfio_reset_result *res
 	ret = dev->ops->get_region_info(dev, &reg);
 	if (ret < 0 || reg.size < sizeof(id))
 		return 0;	/* cannot check; the ioctl result stands */
-	ret = dev->ops->region_read(dev, reg.offset, &id, sizeof(id));
+	ret = dev->ops->region_read(dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, &id, sizeof(id));
 	if (ret < 0)
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
 					  "reset done but config space read failed: %s",

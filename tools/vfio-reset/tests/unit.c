@@ -1,91 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host unit tests: fake backend, no vfio devices or kernel build needed. */
+/*
+ * Host unit tests on the fake backend (no vfio device or kernel build
+ * needed), in kselftest_harness.h: each test runs in a child with the
+ * harness's time-out, so a hang fails it instead of stalling make test.
+ */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "kselftest_harness.h"
+
 #include "cli.h"
 #include "json_check.h"
 #include "internal.h"
 #include "vfio_reset.h"
 #include "vfio_reset_fake.h"
-
-static int passed, failed;
-static const char *current;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "  FAIL %s:%d [%s]: %s\n", __FILE__,	\
-			__LINE__, current, #cond);			\
-		failed_here = true;					\
-	}								\
-} while (0)
-
-#define TEST(name) static void name(bool *failed_here_p)
-#define failed_here (*failed_here_p)
-
-static void report(const char *name, bool bad)
-{
-	if (bad)
-		failed++;
-	else
-		passed++;
-	printf("%s %s\n", bad ? "not ok" : "ok", name);
-}
-
-/*
- * Every test is bounded: a test still running after TEST_TIMEOUT_S is a
- * hang, reported as a failure, and ends the run (its state is unknown).
- */
-#define TEST_TIMEOUT_S 10
-
-static void on_timeout(int sig)
-{
-	char msg[160];
-	int n;
-
-	(void)sig;
-	n = snprintf(msg, sizeof(msg), "not ok %s # TIMEOUT after %d s (hang)\n"
-		     "%d passed, %d failed\n", current, TEST_TIMEOUT_S, passed, failed + 1);
-	if (n > 0 && write(STDOUT_FILENO, msg, (size_t)n) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void arm_timeout(const char *name)
-{
-	current = name;
-	fflush(stdout);
-	alarm(TEST_TIMEOUT_S);
-}
-
-static void run(const char *name, void (*fn)(bool *))
-{
-	bool bad = false;
-
-	arm_timeout(name);
-	fn(&bad);
-	alarm(0);
-	report(name, bad);
-}
-
-/* a table-driven case: fn checks the row arg */
-static void run_row(const char *name, void (*fn)(bool *, const void *), const void *arg)
-{
-	bool bad = false;
-
-	arm_timeout(name);
-	fn(&bad, arg);
-	alarm(0);
-	report(name, bad);
-}
 
 /* ---- fixtures ---- */
 
@@ -185,7 +120,7 @@ TEST(test_parse_bdf)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc = vfio_reset_parse_bdf(cases[i].in, b);
 
-		CHECK(rc == cases[i].rc && (!cases[i].want || !strcmp(b, cases[i].want)));
+		EXPECT_TRUE(rc == cases[i].rc && (!cases[i].want || !strcmp(b, cases[i].want)));
 		if (rc != cases[i].rc)
 			fprintf(stderr, "  [%s] rc=%d\n", cases[i].in ? cases[i].in : "NULL", rc);
 	}
@@ -226,10 +161,10 @@ struct plan_case {
 	int hot_info_err;		/* p.hot_info_err == this */
 	int hot_blocker;		/* exactly one hot blocker with this errno */
 	const char *hot_text;		/* in the hot blocker's reason */
-	void (*more)(bool *failed_here_p, const struct fx *f, const struct vfio_reset_plan *p);
+	void (*more)(struct __test_metadata *_metadata, const struct fx *f, const struct vfio_reset_plan *p);
 };
 
-static void plan_case_run(bool *failed_here_p, const void *arg)
+static void plan_case_run(struct __test_metadata *_metadata, const void *arg)
 {
 	const struct plan_case *c = arg;
 	struct fx f;
@@ -241,108 +176,108 @@ static void plan_case_run(bool *failed_here_p, const void *arg)
 	if (c->setup)
 		c->setup(&f);
 	d0 = fx_open(&f, "0000:01:00.0", c->path);
-	CHECK(d0 != NULL);
+	EXPECT_TRUE(d0 != NULL);
 	if (c->open_peer)
-		CHECK(fx_open(&f, "0000:01:00.1", c->path) != NULL);
+		EXPECT_TRUE(fx_open(&f, "0000:01:00.1", c->path) != NULL);
 	if (d0)
 		rc = vfio_reset_plan(d0, c->flags, &p, &f.err);
-	CHECK(rc == 0);
+	EXPECT_TRUE(rc == 0);
 	if (rc == 0) {
 		if (c->own1)
-			CHECK(p.n_affected > 1 && (int)p.affected[1].ownership == c->own1 - 1);
+			EXPECT_TRUE(p.n_affected > 1 && (int)p.affected[1].ownership == c->own1 - 1);
 		if (c->hot_reset)
-			CHECK(p.hot_reset == (c->hot_reset == YES));
+			EXPECT_TRUE(p.hot_reset == (c->hot_reset == YES));
 		if (c->function_reset)
-			CHECK(p.function_reset == (c->function_reset == YES));
+			EXPECT_TRUE(p.function_reset == (c->function_reset == YES));
 		if (c->no_blockers)
-			CHECK(p.n_blockers == 0);
+			EXPECT_TRUE(p.n_blockers == 0);
 		if (c->hot_info_err)
-			CHECK(p.hot_info_err == c->hot_info_err);
+			EXPECT_TRUE(p.hot_info_err == c->hot_info_err);
 		if (c->hot_blocker)
-			CHECK(count_blockers(&p, VFIO_RESET_HOT, c->hot_blocker) == 1);
+			EXPECT_TRUE(count_blockers(&p, VFIO_RESET_HOT, c->hot_blocker) == 1);
 		if (c->hot_text)
-			CHECK(strstr(blocker_text(&p, VFIO_RESET_HOT), c->hot_text));
+			EXPECT_NE(NULL, strstr(blocker_text(&p, VFIO_RESET_HOT), c->hot_text));
 		if (c->more)
-			c->more(failed_here_p, &f, &p);
+			c->more(_metadata, &f, &p);
 		vfio_reset_plan_free(&p);
 	}
 	fx_done(&f);
 }
 
 #define MORE(name) \
-	static void name(bool *failed_here_p, const struct fx *f, const struct vfio_reset_plan *p)
+	static void name(struct __test_metadata *_metadata, const struct fx *f, const struct vfio_reset_plan *p)
 
 MORE(more_all_opened_devid)
 {
 	(void)f;
-	CHECK(vfio_reset_plan_uses_devid(p));
-	CHECK(p->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
-	CHECK(p->n_affected == 2);
-	CHECK(p->affected[0].ownership == VFIO_RESET_OWNED_DEVID && p->affected[0].devid == 1);
-	CHECK(p->affected[1].devid == 2);
-	CHECK(p->affected[1].has_group_id && p->affected[1].group_id == 11); /* from sysfs */
-	CHECK(!strcmp(p->affected[1].driver, "vfio-pci"));
-	CHECK(!strcmp(p->function_method, "flr"));
+	EXPECT_TRUE(vfio_reset_plan_uses_devid(p));
+	EXPECT_NE(0u, p->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
+	EXPECT_TRUE(p->n_affected == 2);
+	EXPECT_TRUE(p->affected[0].ownership == VFIO_RESET_OWNED_DEVID && p->affected[0].devid == 1);
+	EXPECT_TRUE(p->affected[1].devid == 2);
+	EXPECT_TRUE(p->affected[1].has_group_id && p->affected[1].group_id == 11); /* from sysfs */
+	EXPECT_TRUE(!strcmp(p->affected[1].driver, "vfio-pci"));
+	EXPECT_TRUE(!strcmp(p->function_method, "flr"));
 }
 
 MORE(more_devid_owned_same_group)
 {
 	(void)f;
-	CHECK(p->affected[1].has_devid && p->affected[1].devid == VFIO_PCI_DEVID_OWNED);
+	EXPECT_TRUE(p->affected[1].has_devid && p->affected[1].devid == VFIO_PCI_DEVID_OWNED);
 }
 
 MORE(more_not_owned)
 {
 	(void)f;
-	CHECK(p->affected[1].devid == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED);
-	CHECK(!(p->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED));
+	EXPECT_TRUE(p->affected[1].devid == (uint32_t)VFIO_PCI_DEVID_NOT_OWNED);
+	EXPECT_TRUE(!(p->hot_flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED));
 }
 
 MORE(more_held_and_openable)
 {
-	CHECK(!vfio_reset_plan_uses_devid(p));
-	CHECK(p->affected[0].ownership == VFIO_RESET_GROUP_HELD && p->affected[0].group_id == 10);
-	CHECK(p->affected[1].group_id == 11);
-	CHECK(!p->affected[1].has_devid);
-	CHECK(f->fake.open_group_fds == 0);	/* probe closed what it opened */
+	EXPECT_TRUE(!vfio_reset_plan_uses_devid(p));
+	EXPECT_TRUE(p->affected[0].ownership == VFIO_RESET_GROUP_HELD && p->affected[0].group_id == 10);
+	EXPECT_TRUE(p->affected[1].group_id == 11);
+	EXPECT_TRUE(!p->affected[1].has_devid);
+	EXPECT_TRUE(f->fake.open_group_fds == 0);	/* probe closed what it opened */
 }
 
 MORE(more_group_busy)
 {
 	(void)f;
-	CHECK(p->affected[1].group_open_err == -EBUSY);
+	EXPECT_TRUE(p->affected[1].group_open_err == -EBUSY);
 }
 
 MORE(more_unbound)
 {
 	(void)f;
-	CHECK(!p->affected[1].driver[0] && p->affected[1].driver_known);
+	EXPECT_TRUE(!p->affected[1].driver[0] && p->affected[1].driver_known);
 }
 
 MORE(more_no_affected)
 {
 	(void)f;
-	CHECK(p->n_affected == 0);
+	EXPECT_TRUE(p->n_affected == 0);
 }
 
 MORE(more_enospc_retry)
 {
-	CHECK(f->fake.hot_info_calls == 2);
-	CHECK(p->n_affected == 6 && !strcmp(p->affected[5].bdf, "0000:01:00.5"));
+	EXPECT_TRUE(f->fake.hot_info_calls == 2);
+	EXPECT_TRUE(p->n_affected == 6 && !strcmp(p->affected[5].bdf, "0000:01:00.5"));
 }
 
 MORE(more_no_function_reset)
 {
 	(void)f;
-	CHECK(count_blockers(p, VFIO_RESET_FUNCTION, -EINVAL) == 1);
-	CHECK(strstr(blocker_text(p, VFIO_RESET_FUNCTION), "reset_method: none"));
+	EXPECT_TRUE(count_blockers(p, VFIO_RESET_FUNCTION, -EINVAL) == 1);
+	EXPECT_NE(NULL, strstr(blocker_text(p, VFIO_RESET_FUNCTION), "reset_method: none"));
 }
 
 MORE(more_without_sysfs)
 {
 	(void)f;
-	CHECK(!p->methods_known);
-	CHECK(!p->affected[0].driver_known && !p->affected[0].has_group_id);
+	EXPECT_TRUE(!p->methods_known);
+	EXPECT_TRUE(!p->affected[0].driver_known && !p->affected[0].has_group_id);
 }
 
 static void busy_group_11(struct fx *f)
@@ -372,48 +307,98 @@ static void no_sysfs(struct fx *f)
 #define GROUP VFIO_RESET_PATH_GROUP
 #define PROBE VFIO_RESET_PLAN_PROBE_GROUPS
 
-static const struct plan_case plan_cases[] = {
-	/* cdev */
-	{ "test_plan_cdev_all_opened_devid", 10, 11, "vfio-pci", .path = CDEV, .open_peer = true,
-	  .own1 = OWN(VFIO_RESET_OWNED_DEVID), .hot_reset = YES, .function_reset = YES,
-	  .no_blockers = true, .more = more_all_opened_devid },
-	{ "test_plan_cdev_devid_owned_same_group", 10, 10, "vfio-pci", .path = CDEV,
-	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .no_blockers = true,
-	  .more = more_devid_owned_same_group },
-	{ "test_plan_cdev_not_owned", 10, 11, "vfio-pci", .path = CDEV,
-	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_reset = NO, .hot_blocker = -EINVAL,
-	  .hot_text = "0000:01:00.1 is not owned", .more = more_not_owned },
-	{ "test_plan_cdev_foreign_driver", 10, 11, "nvme", .path = CDEV,
-	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_blocker = -EINVAL,	/* no duplicate */
-	  .hot_text = "bound to nvme" },
-	/* group */
-	{ "test_plan_group_held_and_openable", 10, 11, "vfio-pci", .path = GROUP, .flags = PROBE,
-	  .own1 = OWN(VFIO_RESET_GROUP_OPENABLE), .hot_reset = YES, .no_blockers = true,
-	  .more = more_held_and_openable },
-	{ "test_plan_group_not_held_without_probe", 10, 11, "vfio-pci", .path = GROUP,
-	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_reset = NO, .hot_blocker = -EINVAL,
-	  .hot_text = "group 11" },
-	{ "test_plan_group_busy", 10, 11, "vfio-pci", busy_group_11, GROUP, .flags = PROBE,
-	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_text = "cannot be opened",
-	  .more = more_group_busy },
-	/* .1 unbound: group viable, not in dev_set */
-	{ "test_plan_group_foreign_unbound", 10, 12, NULL, .path = GROUP, .flags = PROBE,
-	  .hot_reset = NO, .hot_text = "not bound to any driver", .more = more_unbound },
-	{ "test_plan_group_same_group", 10, 10, "vfio-pci", .path = GROUP,
-	  .own1 = OWN(VFIO_RESET_GROUP_HELD), .hot_reset = YES },
-	{ "test_plan_group_eperm_no_iommu_group", 10, -1, "vfio-pci", .path = GROUP,
-	  .hot_reset = NO, .hot_info_err = -EPERM, .hot_blocker = -EPERM,
-	  .more = more_no_affected },
-	/* HOT_RESET_INFO sizing and errors */
-	{ "test_plan_enospc_retry", 10, 10, "vfio-pci", widen_6, CDEV,
-	  .hot_reset = YES, .more = more_enospc_retry },
-	{ "test_plan_enodev_and_no_function_reset", 10, 11, "vfio-pci", no_slot_no_method, CDEV,
-	  .function_reset = NO, .hot_info_err = -ENODEV, .hot_blocker = -ENODEV,
-	  .more = more_no_function_reset },
-	{ "test_plan_device_without_sysfs", 10, 10, "vfio-pci", no_sysfs, CDEV,
-	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .function_reset = YES,
-	  .more = more_without_sysfs },
+FIXTURE(plan) {};
+FIXTURE_SETUP(plan) {}
+FIXTURE_TEARDOWN(plan) {}
+
+FIXTURE_VARIANT(plan) {
+	struct plan_case row;
 };
+
+/* cdev */
+FIXTURE_VARIANT_ADD(plan, cdev_all_opened_devid) {
+	.row = { "test_plan_cdev_all_opened_devid", 10, 11, "vfio-pci", .path = CDEV, .open_peer = true,
+	  .own1 = OWN(VFIO_RESET_OWNED_DEVID), .hot_reset = YES, .function_reset = YES,
+	  .no_blockers = true, .more = more_all_opened_devid},
+};
+
+FIXTURE_VARIANT_ADD(plan, cdev_devid_owned_same_group) {
+	.row = { "test_plan_cdev_devid_owned_same_group", 10, 10, "vfio-pci", .path = CDEV,
+	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .no_blockers = true,
+	  .more = more_devid_owned_same_group},
+};
+
+FIXTURE_VARIANT_ADD(plan, cdev_not_owned) {
+	.row = { "test_plan_cdev_not_owned", 10, 11, "vfio-pci", .path = CDEV,
+	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_reset = NO, .hot_blocker = -EINVAL,
+	  .hot_text = "0000:01:00.1 is not owned", .more = more_not_owned},
+};
+
+FIXTURE_VARIANT_ADD(plan, cdev_foreign_driver) {
+	.row = { "test_plan_cdev_foreign_driver", 10, 11, "nvme", .path = CDEV,
+	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_blocker = -EINVAL,	/* no duplicate */
+	  .hot_text = "bound to nvme"},
+};
+
+/* group */
+FIXTURE_VARIANT_ADD(plan, group_held_and_openable) {
+	.row = { "test_plan_group_held_and_openable", 10, 11, "vfio-pci", .path = GROUP, .flags = PROBE,
+	  .own1 = OWN(VFIO_RESET_GROUP_OPENABLE), .hot_reset = YES, .no_blockers = true,
+	  .more = more_held_and_openable},
+};
+
+FIXTURE_VARIANT_ADD(plan, group_not_held_without_probe) {
+	.row = { "test_plan_group_not_held_without_probe", 10, 11, "vfio-pci", .path = GROUP,
+	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_reset = NO, .hot_blocker = -EINVAL,
+	  .hot_text = "group 11"},
+};
+
+FIXTURE_VARIANT_ADD(plan, group_busy) {
+	.row = { "test_plan_group_busy", 10, 11, "vfio-pci", busy_group_11, GROUP, .flags = PROBE,
+	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_text = "cannot be opened",
+	  .more = more_group_busy},
+};
+
+/* .1 unbound: group viable, not in dev_set */
+FIXTURE_VARIANT_ADD(plan, group_foreign_unbound) {
+	.row = { "test_plan_group_foreign_unbound", 10, 12, NULL, .path = GROUP, .flags = PROBE,
+	  .hot_reset = NO, .hot_text = "not bound to any driver", .more = more_unbound},
+};
+
+FIXTURE_VARIANT_ADD(plan, group_same_group) {
+	.row = { "test_plan_group_same_group", 10, 10, "vfio-pci", .path = GROUP,
+	  .own1 = OWN(VFIO_RESET_GROUP_HELD), .hot_reset = YES},
+};
+
+FIXTURE_VARIANT_ADD(plan, group_eperm_no_iommu_group) {
+	.row = { "test_plan_group_eperm_no_iommu_group", 10, -1, "vfio-pci", .path = GROUP,
+	  .hot_reset = NO, .hot_info_err = -EPERM, .hot_blocker = -EPERM,
+	  .more = more_no_affected},
+};
+
+/* HOT_RESET_INFO sizing and errors */
+FIXTURE_VARIANT_ADD(plan, enospc_retry) {
+	.row = { "test_plan_enospc_retry", 10, 10, "vfio-pci", widen_6, CDEV,
+	  .hot_reset = YES, .more = more_enospc_retry},
+};
+
+FIXTURE_VARIANT_ADD(plan, enodev_and_no_function_reset) {
+	.row = { "test_plan_enodev_and_no_function_reset", 10, 11, "vfio-pci", no_slot_no_method, CDEV,
+	  .function_reset = NO, .hot_info_err = -ENODEV, .hot_blocker = -ENODEV,
+	  .more = more_no_function_reset},
+};
+
+FIXTURE_VARIANT_ADD(plan, device_without_sysfs) {
+	.row = { "test_plan_device_without_sysfs", 10, 10, "vfio-pci", no_sysfs, CDEV,
+	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .function_reset = YES,
+	  .more = more_without_sysfs},
+};
+
+TEST_F(plan, checks)
+{
+	plan_case_run(_metadata, &variant->row);
+}
+
 
 TEST(test_plan_enospc_overreport_and_churn)
 {
@@ -425,15 +410,15 @@ TEST(test_plan_enospc_overreport_and_churn)
 	fx_widen(&f, 6);
 	f.fake.devs[0].enospc_grow = 3;		/* kernel said 9, then gives 6 */
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(f.fake.hot_info_calls == 2 && p.n_affected == 6);
+	EXPECT_TRUE(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
+	EXPECT_TRUE(f.fake.hot_info_calls == 2 && p.n_affected == 6);
 	vfio_reset_plan_free(&p);
 
 	f.fake.devs[0].enospc_always = 1;	/* never settles */
 	f.fake.hot_info_calls = 0;
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(p.hot_info_err == -EAGAIN && f.fake.hot_info_calls == 4);
-	CHECK(!p.hot_reset && count_blockers(&p, VFIO_RESET_HOT, -EAGAIN) == 1);
+	EXPECT_TRUE(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
+	EXPECT_TRUE(p.hot_info_err == -EAGAIN && f.fake.hot_info_calls == 4);
+	EXPECT_TRUE(!p.hot_reset && count_blockers(&p, VFIO_RESET_HOT, -EAGAIN) == 1);
 	vfio_reset_plan_free(&p);
 	fx_done(&f);
 }
@@ -447,16 +432,16 @@ TEST(test_plan_info_errors)
 	fx_slot(&f, 10, 10, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	f.fake.devs[0].get_info_err = -EIO;
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == -EIO);
-	CHECK(strstr(f.err.msg, "VFIO_DEVICE_GET_INFO"));
+	EXPECT_TRUE(vfio_reset_plan(d0, 0, &p, &f.err) == -EIO);
+	EXPECT_NE(NULL, strstr(f.err.msg, "VFIO_DEVICE_GET_INFO"));
 	f.fake.devs[0].get_info_err = 0;
 	f.fake.devs[0].info_flags = VFIO_DEVICE_FLAGS_PLATFORM;
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == -ENODEV);
-	CHECK(f.err.kind == VFIO_RESET_ERR_NOT_VFIO);
+	EXPECT_TRUE(vfio_reset_plan(d0, 0, &p, &f.err) == -ENODEV);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_NOT_VFIO);
 	f.fake.devs[0].info_flags = VFIO_DEVICE_FLAGS_PCI;
 	f.fake.devs[0].hot_info_err = -EFAULT;
-	CHECK(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
-	CHECK(count_blockers(&p, VFIO_RESET_HOT, -EFAULT) == 1);
+	EXPECT_TRUE(vfio_reset_plan(d0, 0, &p, &f.err) == 0);
+	EXPECT_TRUE(count_blockers(&p, VFIO_RESET_HOT, -EFAULT) == 1);
 	vfio_reset_plan_free(&p);
 	fx_done(&f);
 }
@@ -470,35 +455,35 @@ TEST(test_open_errors)
 
 	fx_slot(&f, 10, 10, "nvme");
 	vfio_fake_add(&f.fake, "0000:02:00.0", NULL, 20);
-	CHECK(vfio_reset_open(f.ctx, "0000:09:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -ENODEV);
-	CHECK(f.err.kind == VFIO_RESET_ERR_NOT_FOUND);
-	CHECK(vfio_reset_open(f.ctx, "0000:01:00.1", VFIO_RESET_PATH_GROUP, &d, &f.err) == -ENODEV);
-	CHECK(f.err.kind == VFIO_RESET_ERR_NOT_VFIO && strstr(f.err.msg, "nvme"));
-	CHECK(vfio_reset_open(f.ctx, "0000:02:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -ENODEV);
-	CHECK(f.err.kind == VFIO_RESET_ERR_NOT_VFIO && strstr(f.err.msg, "not bound"));
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:09:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -ENODEV);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_NOT_FOUND);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:01:00.1", VFIO_RESET_PATH_GROUP, &d, &f.err) == -ENODEV);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_NOT_VFIO && strstr(f.err.msg, "nvme"));
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:02:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -ENODEV);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_NOT_VFIO && strstr(f.err.msg, "not bound"));
 	/* .0 is vfio-pci but shares group 10 with nvme-bound .1 */
-	CHECK(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EPERM);
-	CHECK(f.err.kind == VFIO_RESET_ERR_GROUP_NOT_VIABLE);
-	CHECK(vfio_reset_open(f.ctx, "bogus", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EINVAL);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EPERM);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_GROUP_NOT_VIABLE);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "bogus", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EINVAL);
 	fx_done(&f);
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	f.fake.no_dev_iommu = true;
-	CHECK(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_CDEV, &d, &f.err) == -ENOENT);
-	CHECK(f.err.kind == VFIO_RESET_ERR_NO_CDEV);
-	CHECK(vfio_reset_default_path(f.ctx, "0000:01:00.0") == VFIO_RESET_PATH_GROUP);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_CDEV, &d, &f.err) == -ENOENT);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_NO_CDEV);
+	EXPECT_TRUE(vfio_reset_default_path(f.ctx, "0000:01:00.0") == VFIO_RESET_PATH_GROUP);
 	f.fake.no_dev_iommu = false;
-	CHECK(vfio_reset_default_path(f.ctx, "0000:01:00.0") == VFIO_RESET_PATH_CDEV);
+	EXPECT_TRUE(vfio_reset_default_path(f.ctx, "0000:01:00.0") == VFIO_RESET_PATH_CDEV);
 	f.fake.devs[0].has_cdev = false;
-	CHECK(vfio_reset_default_path(f.ctx, "0000:01:00.0") == VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_CDEV, &d, &f.err) == -ENOENT);
-	CHECK(f.err.kind == VFIO_RESET_ERR_NO_CDEV);
+	EXPECT_TRUE(vfio_reset_default_path(f.ctx, "0000:01:00.0") == VFIO_RESET_PATH_GROUP);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_CDEV, &d, &f.err) == -ENOENT);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_NO_CDEV);
 	f.fake.busy_groups[f.fake.n_busy_groups++] = 11;
-	CHECK(vfio_reset_open(f.ctx, "0000:01:00.1", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EBUSY);
-	CHECK(f.err.kind == VFIO_RESET_ERR_GENERIC);
-	CHECK(vfio_reset_open(f.ctx, "01:00.0", VFIO_RESET_PATH_AUTO, &d, &f.err) == 0);
-	CHECK(d->path == VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EBUSY);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:01:00.1", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EBUSY);
+	EXPECT_TRUE(f.err.kind == VFIO_RESET_ERR_GENERIC);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "01:00.0", VFIO_RESET_PATH_AUTO, &d, &f.err) == 0);
+	EXPECT_TRUE(d->path == VFIO_RESET_PATH_GROUP);
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:01:00.0", VFIO_RESET_PATH_GROUP, &d, &f.err) == -EBUSY);
 	fx_done(&f);
 }
 
@@ -512,20 +497,20 @@ TEST(test_function_reset)
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_function(d0, &r, &f.err) == 0);
-	CHECK(r.err == 0 && r.vendor_device == 0x10001af4 && f.fake.reset_calls == 1);
+	EXPECT_TRUE(vfio_reset_function(d0, &r, &f.err) == 0);
+	EXPECT_TRUE(r.err == 0 && r.vendor_device == 0x10001af4 && f.fake.reset_calls == 1);
 	f.fake.devs[0].reset_err = -EAGAIN;
-	CHECK(vfio_reset_function(d0, &r, &f.err) == -EAGAIN && strstr(f.err.msg, "try again"));
+	EXPECT_TRUE(vfio_reset_function(d0, &r, &f.err) == -EAGAIN && strstr(f.err.msg, "try again"));
 	f.fake.devs[0].reset_err = -ENOTTY;
-	CHECK(vfio_reset_function(d0, &r, &f.err) == -ENOTTY);
+	EXPECT_TRUE(vfio_reset_function(d0, &r, &f.err) == -ENOTTY);
 	f.fake.devs[0].reset_err = -EIO;
-	CHECK(vfio_reset_function(d0, &r, &f.err) == -EIO && strstr(f.err.msg, "VFIO_DEVICE_RESET"));
+	EXPECT_TRUE(vfio_reset_function(d0, &r, &f.err) == -EIO && strstr(f.err.msg, "VFIO_DEVICE_RESET"));
 	f.fake.devs[0].reset_err = 0;
 	f.fake.devs[0].info_flags = VFIO_DEVICE_FLAGS_PCI;
-	CHECK(vfio_reset_function(d0, &r, &f.err) == -EINVAL && strstr(f.err.msg, "hot-reset"));
+	EXPECT_TRUE(vfio_reset_function(d0, &r, &f.err) == -EINVAL && strstr(f.err.msg, "hot-reset"));
 	f.fake.devs[0].info_flags |= VFIO_DEVICE_FLAGS_RESET;
 	f.fake.devs[0].config_id = 0xffffffff;
-	CHECK(vfio_reset_function(d0, &r, &f.err) == -EIO && strstr(f.err.msg, "does not respond"));
+	EXPECT_TRUE(vfio_reset_function(d0, &r, &f.err) == -EIO && strstr(f.err.msg, "does not respond"));
 	fx_done(&f);
 }
 
@@ -537,17 +522,17 @@ TEST(test_hot_reset_group_gathers_fds)
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == 0);
-	CHECK(f.fake.hot_reset_calls == 1 && f.fake.last_hot_reset_count == 2);
-	CHECK(f.fake.last_group_fds[0] == VFIO_FAKE_GROUP_FD_BASE + 10);
-	CHECK(f.fake.last_group_fds[1] == VFIO_FAKE_GROUP_FD_BASE + 11);
-	CHECK(r.n_group_fds == 2 && f.fake.open_group_fds == 0);
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == 0);
+	EXPECT_TRUE(f.fake.hot_reset_calls == 1 && f.fake.last_hot_reset_count == 2);
+	EXPECT_TRUE(f.fake.last_group_fds[0] == VFIO_FAKE_GROUP_FD_BASE + 10);
+	EXPECT_TRUE(f.fake.last_group_fds[1] == VFIO_FAKE_GROUP_FD_BASE + 11);
+	EXPECT_TRUE(r.n_group_fds == 2 && f.fake.open_group_fds == 0);
 	fx_done(&f);
 
 	fx_slot(&f, 10, 10, "vfio-pci");	/* same group: one fd, no dupes */
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == 0);
-	CHECK(f.fake.last_hot_reset_count == 1 && r.n_group_fds == 1);
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == 0);
+	EXPECT_TRUE(f.fake.last_hot_reset_count == 1 && r.n_group_fds == 1);
 	fx_done(&f);
 }
 
@@ -560,8 +545,8 @@ TEST(test_hot_reset_group_busy_group)
 	fx_slot(&f, 10, 11, "vfio-pci");
 	f.fake.busy_groups[f.fake.n_busy_groups++] = 11;
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == -EINVAL);
-	CHECK(strstr(f.err.msg, "group 11") && f.fake.hot_reset_calls == 0);
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == -EINVAL);
+	EXPECT_TRUE(strstr(f.err.msg, "group 11") && f.fake.hot_reset_calls == 0);
 	fx_done(&f);
 }
 
@@ -573,15 +558,15 @@ TEST(test_hot_reset_cdev)
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == -EINVAL);	/* .1 not owned */
-	CHECK(f.fake.last_hot_reset_count == 0 && strstr(f.err.msg, "not owned"));
-	CHECK(fx_open(&f, "0000:01:00.1", VFIO_RESET_PATH_CDEV) != NULL);
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == 0 && r.n_group_fds == 0);
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == -EINVAL);	/* .1 not owned */
+	EXPECT_TRUE(f.fake.last_hot_reset_count == 0 && strstr(f.err.msg, "not owned"));
+	EXPECT_TRUE(fx_open(&f, "0000:01:00.1", VFIO_RESET_PATH_CDEV) != NULL);
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == 0 && r.n_group_fds == 0);
 	f.fake.devs[0].hot_reset_err = -EBUSY;
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == -EBUSY && strstr(f.err.msg, "busy"));
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == -EBUSY && strstr(f.err.msg, "busy"));
 	f.fake.devs[0].hot_reset_err = 0;
 	f.fake.devs[0].scope[0] = NULL;
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == -ENODEV && strstr(f.err.msg, "slot nor a bus"));
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == -ENODEV && strstr(f.err.msg, "slot nor a bus"));
 	fx_done(&f);
 }
 
@@ -643,25 +628,55 @@ static void container_on_cdev(struct vfio_reset_adopt_fds *fds)
 	fds->container_fd = 8;
 }
 
-static const struct adopt_case adopt_cases[] = {
-	{ "no_device_fd", "0000:01:00.0", no_device_fd, -EINVAL,
-	  "no device fd to adopt (device_fd -1)" },
-	{ "both_paths", "0000:01:00.0", both_paths, -EINVAL,
-	  "pass exactly one of group_fd (group path, now 1010) and iommufd (cdev path, now 7)" },
-	{ "no_path", "0000:01:00.0", no_path, -EINVAL,
-	  "pass exactly one of group_fd (group path, now -1) and iommufd (cdev path, now -1)" },
-	{ "container_on_cdev", "0000:01:00.0", container_on_cdev, -EINVAL,
-	  "container_fd 8 given on the cdev path (iommufd 7)" },
-	{ "bad_bdf", "+1:00.0", NULL, -EINVAL, "'+1:00.0' is not a PCI address" },
-	{ "not_a_device_fd", "0000:01:00.0", not_a_device, -EINVAL,
-	  "fd 3 is not a vfio-pci device fd" },
-	{ "fd_of_another_device", "0000:01:00.0", other_device, -EINVAL,
-	  "device fd 101 is 0000:01:00.1, not 0000:01:00.0" },
-	{ "wrong_group_fd", "0000:01:00.0", wrong_group, -EINVAL,
-	  "group_fd 1011 is not the group of 0000:01:00.0" },
+FIXTURE(adopt) {};
+FIXTURE_SETUP(adopt) {}
+FIXTURE_TEARDOWN(adopt) {}
+
+FIXTURE_VARIANT(adopt) {
+	struct adopt_case row;
 };
 
-static void adopt_case_run(bool *failed_here_p, const void *arg)
+FIXTURE_VARIANT_ADD(adopt, no_device_fd) {
+	.row = { "no_device_fd", "0000:01:00.0", no_device_fd, -EINVAL,
+	  "no device fd to adopt (device_fd -1)"},
+};
+
+FIXTURE_VARIANT_ADD(adopt, both_paths) {
+	.row = { "both_paths", "0000:01:00.0", both_paths, -EINVAL,
+	  "pass exactly one of group_fd (group path, now 1010) and iommufd (cdev path, now 7)"},
+};
+
+FIXTURE_VARIANT_ADD(adopt, no_path) {
+	.row = { "no_path", "0000:01:00.0", no_path, -EINVAL,
+	  "pass exactly one of group_fd (group path, now -1) and iommufd (cdev path, now -1)"},
+};
+
+FIXTURE_VARIANT_ADD(adopt, container_on_cdev) {
+	.row = { "container_on_cdev", "0000:01:00.0", container_on_cdev, -EINVAL,
+	  "container_fd 8 given on the cdev path (iommufd 7)"},
+};
+
+FIXTURE_VARIANT_ADD(adopt, bad_bdf) {
+	.row = { "bad_bdf", "+1:00.0", NULL, -EINVAL, "'+1:00.0' is not a PCI address"},
+};
+
+FIXTURE_VARIANT_ADD(adopt, not_a_device_fd) {
+	.row = { "not_a_device_fd", "0000:01:00.0", not_a_device, -EINVAL,
+	  "fd 3 is not a vfio-pci device fd"},
+};
+
+FIXTURE_VARIANT_ADD(adopt, fd_of_another_device) {
+	.row = { "fd_of_another_device", "0000:01:00.0", other_device, -EINVAL,
+	  "device fd 101 is 0000:01:00.1, not 0000:01:00.0"},
+};
+
+FIXTURE_VARIANT_ADD(adopt, wrong_group_fd) {
+	.row = { "wrong_group_fd", "0000:01:00.0", wrong_group, -EINVAL,
+	  "group_fd 1011 is not the group of 0000:01:00.0"},
+};
+
+
+static void adopt_case_run(struct __test_metadata *_metadata, const void *arg)
 {
 	const struct adopt_case *c = arg;
 	struct vfio_reset_adopt_fds fds;
@@ -672,12 +687,17 @@ static void adopt_case_run(bool *failed_here_p, const void *arg)
 	fds = fx_fds(&f, 0, false);
 	if (c->edit)
 		c->edit(&fds);
-	CHECK(vfio_reset_adopt(f.ctx, c->bdf, &fds, &dev, &f.err) == c->err);
-	CHECK(dev == NULL && f.err.err == c->err);
-	CHECK(!strncmp(f.err.msg, c->msg, strlen(c->msg)));
+	EXPECT_TRUE(vfio_reset_adopt(f.ctx, c->bdf, &fds, &dev, &f.err) == c->err);
+	EXPECT_TRUE(dev == NULL && f.err.err == c->err);
+	EXPECT_TRUE(!strncmp(f.err.msg, c->msg, strlen(c->msg)));
 	if (strncmp(f.err.msg, c->msg, strlen(c->msg)))
 		fprintf(stderr, "  got: %s\n", f.err.msg);
 	fx_done(&f);
+}
+
+TEST_F(adopt, refused)
+{
+	adopt_case_run(_metadata, &variant->row);
 }
 
 TEST(test_adopt)
@@ -689,44 +709,44 @@ TEST(test_adopt)
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_adopt(&f, 0, false);
-	CHECK(d0 && vfio_reset_dev_adopted(d0));
-	CHECK(d0 && vfio_reset_dev_path(d0) == VFIO_RESET_PATH_GROUP);
-	CHECK(d0 && d0->device_fd == VFIO_FAKE_DEVICE_FD_BASE &&
+	EXPECT_TRUE(d0 && vfio_reset_dev_adopted(d0));
+	EXPECT_TRUE(d0 && vfio_reset_dev_path(d0) == VFIO_RESET_PATH_GROUP);
+	EXPECT_TRUE(d0 && d0->device_fd == VFIO_FAKE_DEVICE_FD_BASE &&
 	      d0->group_fd == VFIO_FAKE_GROUP_FD_BASE + 10);
 	/* the same device again */
 	fds = fx_fds(&f, 0, false);
-	CHECK(vfio_reset_adopt(f.ctx, "01:00.0", &fds, &dev, &f.err) == -EBUSY);
-	CHECK(vfio_reset_adopt(f.ctx, NULL, &fds, &dev, &f.err) == -EBUSY && !dev);
+	EXPECT_TRUE(vfio_reset_adopt(f.ctx, "01:00.0", &fds, &dev, &f.err) == -EBUSY);
+	EXPECT_TRUE(vfio_reset_adopt(f.ctx, NULL, &fds, &dev, &f.err) == -EBUSY && !dev);
 	/* an adopting context opens nothing itself */
-	CHECK(vfio_reset_open(f.ctx, "0000:01:00.1", VFIO_RESET_PATH_GROUP, &dev,
+	EXPECT_TRUE(vfio_reset_open(f.ctx, "0000:01:00.1", VFIO_RESET_PATH_GROUP, &dev,
 			      &f.err) == -EINVAL);
-	CHECK(!strcmp(f.err.msg, "this context holds adopted devices: open devices in "
+	EXPECT_TRUE(!strcmp(f.err.msg, "this context holds adopted devices: open devices in "
 		      "another context"));
 	/* no BDF: the device fd names it */
 	fds = fx_fds(&f, 1, false);
-	CHECK(vfio_reset_adopt(f.ctx, NULL, &fds, &d1, &f.err) == 0);
-	CHECK(d1 && !strcmp(vfio_reset_dev_bdf(d1), "0000:01:00.1"));
+	EXPECT_TRUE(vfio_reset_adopt(f.ctx, NULL, &fds, &d1, &f.err) == 0);
+	EXPECT_TRUE(d1 && !strcmp(vfio_reset_dev_bdf(d1), "0000:01:00.1"));
 	/* the caller's eventfd survives close */
 	f.fake.devs[0].kernel_reset = true;
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
 	vfio_reset_close(d0);
-	CHECK(fd_open(efd) && f.fake.devs[0].kreset_fd == -1);
+	EXPECT_TRUE(fd_open(efd) && f.fake.devs[0].kreset_fd == -1);
 	fx_done(&f);
 	close(efd);
 
 	/* and the other way round */
 	fx_slot(&f, 10, 11, "vfio-pci");
-	CHECK(fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV) != NULL);
+	EXPECT_TRUE(fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV) != NULL);
 	fds = fx_fds(&f, 1, true);
-	CHECK(vfio_reset_adopt(f.ctx, NULL, &fds, &dev, &f.err) == -EINVAL);
-	CHECK(!strcmp(f.err.msg, "this context holds library-opened devices: adopt "
+	EXPECT_TRUE(vfio_reset_adopt(f.ctx, NULL, &fds, &dev, &f.err) == -EINVAL);
+	EXPECT_TRUE(!strcmp(f.err.msg, "this context holds library-opened devices: adopt "
 		      "devices in another context"));
 	fx_done(&f);
 
 	/* cdev: the devid is the caller's */
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_adopt(&f, 0, true);
-	CHECK(d0 && vfio_reset_dev_path(d0) == VFIO_RESET_PATH_CDEV && d0->devid == 40);
+	EXPECT_TRUE(d0 && vfio_reset_dev_path(d0) == VFIO_RESET_PATH_CDEV && d0->devid == 40);
 	fx_done(&f);
 }
 
@@ -739,24 +759,24 @@ TEST(test_hot_reset_adopted_holds_groups)
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_adopt(&f, 0, false);
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == -EINVAL && r.err == -EINVAL);
-	CHECK(!strcmp(f.err.msg, "IOMMU group 11 (0000:01:00.1) is not held by this context "
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == -EINVAL && r.err == -EINVAL);
+	EXPECT_TRUE(!strcmp(f.err.msg, "IOMMU group 11 (0000:01:00.1) is not held by this context "
 		      "(adopt a device of it, or allow opening groups)"));
-	CHECK(f.fake.hot_reset_calls == 0 && f.fake.open_group_fds == 0);
-	CHECK(fx_adopt(&f, 1, false) != NULL);
-	CHECK(vfio_reset_hot(d0, &r, &f.err) == 0 && r.n_group_fds == 2);
-	CHECK(f.fake.last_group_fds[0] == VFIO_FAKE_GROUP_FD_BASE + 10 &&
+	EXPECT_TRUE(f.fake.hot_reset_calls == 0 && f.fake.open_group_fds == 0);
+	EXPECT_TRUE(fx_adopt(&f, 1, false) != NULL);
+	EXPECT_TRUE(vfio_reset_hot(d0, &r, &f.err) == 0 && r.n_group_fds == 2);
+	EXPECT_TRUE(f.fake.last_group_fds[0] == VFIO_FAKE_GROUP_FD_BASE + 10 &&
 	      f.fake.last_group_fds[1] == VFIO_FAKE_GROUP_FD_BASE + 11);
 	fx_done(&f);
 
 	/* a library-opened context may open it, for the ioctl only, if asked */
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(vfio_reset_hot_ex(d0, NULL, &r, &f.err) == -EINVAL);
-	CHECK(strstr(f.err.msg, "IOMMU group 11") && f.fake.hot_reset_calls == 0);
-	CHECK(vfio_reset_hot_ex(d0, &(struct vfio_reset_hot_opts){
+	EXPECT_TRUE(vfio_reset_hot_ex(d0, NULL, &r, &f.err) == -EINVAL);
+	EXPECT_TRUE(strstr(f.err.msg, "IOMMU group 11") && f.fake.hot_reset_calls == 0);
+	EXPECT_TRUE(vfio_reset_hot_ex(d0, &(struct vfio_reset_hot_opts){
 		.flags = VFIO_RESET_HOT_OPEN_GROUPS }, &r, &f.err) == 0);
-	CHECK(f.fake.hot_reset_calls == 1 && f.fake.open_group_fds == 0);
+	EXPECT_TRUE(f.fake.hot_reset_calls == 1 && f.fake.open_group_fds == 0);
 	fx_done(&f);
 }
 
@@ -769,14 +789,14 @@ TEST(test_hot_reset_single)
 
 	fx_slot(&f, 10, 10, "vfio-pci");
 	d0 = fx_adopt(&f, 0, false);
-	CHECK(fx_adopt(&f, 1, false) != NULL);
-	CHECK(vfio_reset_hot_ex(d0, &single, &r, &f.err) == -EPERM && r.err == -EPERM);
-	CHECK(!strcmp(f.err.msg, "single-device hot reset refused: the reset would also "
+	EXPECT_TRUE(fx_adopt(&f, 1, false) != NULL);
+	EXPECT_TRUE(vfio_reset_hot_ex(d0, &single, &r, &f.err) == -EPERM && r.err == -EPERM);
+	EXPECT_TRUE(!strcmp(f.err.msg, "single-device hot reset refused: the reset would also "
 		      "reset 0000:01:00.1 (2 functions in scope)"));
-	CHECK(f.fake.hot_reset_calls == 0);
+	EXPECT_TRUE(f.fake.hot_reset_calls == 0);
 	/* alone in its scope */
 	f.fake.devs[0].scope[1] = NULL;
-	CHECK(vfio_reset_hot_ex(d0, &single, &r, &f.err) == 0 && f.fake.hot_reset_calls == 1);
+	EXPECT_TRUE(vfio_reset_hot_ex(d0, &single, &r, &f.err) == 0 && f.fake.hot_reset_calls == 1);
 	fx_done(&f);
 }
 
@@ -816,25 +836,25 @@ TEST(test_hot_reset_callbacks)
 
 	fx_slot(&f, 10, 10, "vfio-pci");
 	d0 = fx_adopt(&f, 0, false);
-	CHECK(fx_adopt(&f, 1, false) != NULL);
-	CHECK(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == 0);
-	CHECK(log.n == 4 && !strcmp(log.calls[0], "pre 0000:01:00.0") &&
+	EXPECT_TRUE(fx_adopt(&f, 1, false) != NULL);
+	EXPECT_TRUE(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == 0);
+	EXPECT_TRUE(log.n == 4 && !strcmp(log.calls[0], "pre 0000:01:00.0") &&
 	      !strcmp(log.calls[1], "pre 0000:01:00.1") &&
 	      !strcmp(log.calls[2], "post 0000:01:00.0 0") &&
 	      !strcmp(log.calls[3], "post 0000:01:00.1 0"));
 	/* the ioctl's failure reaches post_reset */
 	log.n = 0;
 	f.fake.devs[0].hot_reset_err = -EBUSY;
-	CHECK(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == -EBUSY);
-	CHECK(log.n == 4 && !strcmp(log.calls[3], "post 0000:01:00.1 -16"));
+	EXPECT_TRUE(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == -EBUSY);
+	EXPECT_TRUE(log.n == 4 && !strcmp(log.calls[3], "post 0000:01:00.1 -16"));
 	/* a failing pre_reset: no reset, post for those before it */
 	log.n = 0;
 	log.fail_pre = "0000:01:00.1";
 	f.fake.devs[0].hot_reset_err = 0;
-	CHECK(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == -EIO && r.err == -EIO);
-	CHECK(f.fake.hot_reset_calls == 2);
-	CHECK(log.n == 3 && !strcmp(log.calls[2], "post 0000:01:00.0 -5"));
-	CHECK(strstr(f.err.msg, "pre-reset callback of 0000:01:00.1 failed"));
+	EXPECT_TRUE(vfio_reset_hot_ex(d0, &opts, &r, &f.err) == -EIO && r.err == -EIO);
+	EXPECT_TRUE(f.fake.hot_reset_calls == 2);
+	EXPECT_TRUE(log.n == 3 && !strcmp(log.calls[2], "post 0000:01:00.0 -5"));
+	EXPECT_NE(NULL, strstr(f.err.msg, "pre-reset callback of 0000:01:00.1 failed"));
 	fx_done(&f);
 }
 
@@ -849,12 +869,12 @@ TEST(test_err_subscription)
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	fd = vfio_reset_subscribe_err(d0, &f.err);
-	CHECK(fd >= 0 && f.fake.err_eventfd == fd);
+	EXPECT_TRUE(fd >= 0 && f.fake.err_eventfd == fd);
 	if (fd >= 0)
 		close(fd);
 	f.fake.devs[0].conventional = true;
-	CHECK(vfio_reset_subscribe_err(d0, &f.err) == -EINVAL);
-	CHECK(strstr(f.err.msg, "PCI Express"));
+	EXPECT_TRUE(vfio_reset_subscribe_err(d0, &f.err) == -EINVAL);
+	EXPECT_NE(NULL, strstr(f.err.msg, "PCI Express"));
 	fx_done(&f);
 }
 
@@ -866,25 +886,25 @@ TEST(test_err_subscription_caller_fd)
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
-	CHECK(vfio_reset_subscribe_err_fd(d0, efd, &f.err) == efd && f.fake.err_eventfd == efd);
-	CHECK(vfio_fake_signal_err(&f.fake) == 0);
-	CHECK(vfio_reset_unsubscribe_err(d0, &f.err) == 0 && f.fake.err_eventfd == -1);
-	CHECK(vfio_reset_unsubscribe_err(d0, &f.err) == 0);	/* nothing armed: fine */
-	CHECK(fd_open(efd));
-	CHECK(vfio_reset_subscribe_err_fd(d0, -1, &f.err) == -EINVAL &&
+	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, efd, &f.err) == efd && f.fake.err_eventfd == efd);
+	EXPECT_TRUE(vfio_fake_signal_err(&f.fake) == 0);
+	EXPECT_TRUE(vfio_reset_unsubscribe_err(d0, &f.err) == 0 && f.fake.err_eventfd == -1);
+	EXPECT_TRUE(vfio_reset_unsubscribe_err(d0, &f.err) == 0);	/* nothing armed: fine */
+	EXPECT_TRUE(fd_open(efd));
+	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, -1, &f.err) == -EINVAL &&
 	      !strcmp(f.err.msg, "invalid eventfd -1 for the ERR notification"));
-	CHECK(pipe(pipefd) == 0);
-	CHECK(vfio_reset_subscribe_err_fd(d0, pipefd[0], &f.err) == -EINVAL &&
+	EXPECT_TRUE(pipe(pipefd) == 0);
+	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, pipefd[0], &f.err) == -EINVAL &&
 	      strstr(f.err.msg, "is not an eventfd"));
 	close(pipefd[0]);
-	CHECK(vfio_reset_subscribe_err_fd(d0, pipefd[0], &f.err) == -EBADF &&
+	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, pipefd[0], &f.err) == -EBADF &&
 	      strstr(f.err.msg, "is not open"));
 	close(pipefd[1]);
 	f.fake.devs[0].conventional = true;
-	CHECK(vfio_reset_subscribe_err_fd(d0, efd, &f.err) == -EINVAL &&
+	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, efd, &f.err) == -EINVAL &&
 	      strstr(f.err.msg, "PCI Express"));
 	fx_done(&f);
-	CHECK(fd_open(efd));
+	EXPECT_TRUE(fd_open(efd));
 	close(efd);
 }
 
@@ -927,50 +947,50 @@ TEST(test_kernel_reset_probe)
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	d1 = fx_open(&f, "0000:01:00.1", VFIO_RESET_PATH_CDEV);
 	if (!d0 || !d1) {
-		CHECK(d0 && d1);
+		EXPECT_TRUE(d0 && d1);
 		fx_done(&f);
 		return;
 	}
 	/* a kernel (or driver) without the features: -ENOTTY, with why-not */
-	CHECK(vfio_reset_probe_kernel_reset(d0) == -ENOTTY);
-	CHECK(f.fake.devs[0].kreset_probe_calls == 1);
+	EXPECT_TRUE(vfio_reset_probe_kernel_reset(d0) == -ENOTTY);
+	EXPECT_TRUE(f.fake.devs[0].kreset_probe_calls == 1);
 	memset(&st, 0xa5, sizeof(st));
-	CHECK(vfio_reset_kernel_reset_status(d0, &st, &f.err) == -ENOTTY);
-	CHECK(f.err.err == -ENOTTY && st.started == 0 && st.flags == 0);
-	CHECK(!strcmp(f.err.msg, "no kernel-reset status: the kernel or the driver lacks "
+	EXPECT_TRUE(vfio_reset_kernel_reset_status(d0, &st, &f.err) == -ENOTTY);
+	EXPECT_TRUE(f.err.err == -ENOTTY && st.started == 0 && st.flags == 0);
+	EXPECT_TRUE(!strcmp(f.err.msg, "no kernel-reset status: the kernel or the driver lacks "
 		      "VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS (only vfio-pci offers it)"));
 	memset(&f.err, 0, sizeof(f.err));
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) == -ENOTTY);
-	CHECK(f.err.err == -ENOTTY && strstr(f.err.msg, "no kernel-reset notification: ") &&
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) == -ENOTTY);
+	EXPECT_TRUE(f.err.err == -ENOTTY && strstr(f.err.msg, "no kernel-reset notification: ") &&
 	      strstr(f.err.msg, "VFIO_DEVICE_FEATURE_KERNEL_RESET_STATUS"));
-	CHECK(d0->kreset_fd == -1 && f.fake.devs[0].kreset_fd == -1);
-	CHECK(open_fds() == fds);	/* the eventfd made for it is closed */
-	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
+	EXPECT_TRUE(d0->kreset_fd == -1 && f.fake.devs[0].kreset_fd == -1);
+	EXPECT_TRUE(open_fds() == fds);	/* the eventfd made for it is closed */
+	EXPECT_TRUE(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
 	/* the ERR notification does not depend on it */
 	fd = vfio_reset_subscribe_err(d0, &f.err);
-	CHECK(fd >= 0);
+	EXPECT_TRUE(fd >= 0);
 	if (fd >= 0)
 		close(fd);
 
 	/* offered */
 	f.fake.devs[0].kernel_reset = true;
-	CHECK(vfio_reset_probe_kernel_reset(d0) == 0);
-	CHECK(vfio_reset_kernel_reset_status(d0, &st, &f.err) == 0);
-	CHECK(st.flags == 0 && st.last == VFIO_RESET_KERNEL_RESET_NONE && st.started == 0);
+	EXPECT_TRUE(vfio_reset_probe_kernel_reset(d0) == 0);
+	EXPECT_TRUE(vfio_reset_kernel_reset_status(d0, &st, &f.err) == 0);
+	EXPECT_TRUE(st.flags == 0 && st.last == VFIO_RESET_KERNEL_RESET_NONE && st.started == 0);
 
 	/* a backend without the ops (a library built without the uapi): -ENOTSUP */
 	f.fake.devs[1].kernel_reset = true;
-	CHECK(vfio_reset_probe_kernel_reset(d1) == -ENOTSUP);
+	EXPECT_TRUE(vfio_reset_probe_kernel_reset(d1) == -ENOTSUP);
 	memset(&f.err, 0, sizeof(f.err));
-	CHECK(vfio_reset_subscribe_kernel_reset(d1, -1, &f.err) == -ENOTSUP);
-	CHECK(f.err.err == -ENOTSUP &&
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d1, -1, &f.err) == -ENOTSUP);
+	EXPECT_TRUE(f.err.err == -ENOTSUP &&
 	      !strcmp(f.err.msg, "no kernel-reset notification: backend 'fake' does not "
 		      "implement the kernel-reset features"));
-	CHECK(vfio_reset_kernel_reset_status(d1, &st, &f.err) == -ENOTSUP &&
+	EXPECT_TRUE(vfio_reset_kernel_reset_status(d1, &st, &f.err) == -ENOTSUP &&
 	      strstr(f.err.msg, "no kernel-reset status: "));
-	CHECK(f.fake.devs[1].kreset_set_calls == 0 && d1->kreset_fd == -1);
+	EXPECT_TRUE(f.fake.devs[1].kreset_set_calls == 0 && d1->kreset_fd == -1);
 	fx_done(&f);
-	CHECK(open_fds() == fds);
+	EXPECT_TRUE(open_fds() == fds);
 }
 
 TEST(test_kernel_reset_status_mapping)
@@ -991,7 +1011,7 @@ TEST(test_kernel_reset_status_mapping)
 	f.fake.devs[0].kernel_reset = true;
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
 	if (!d0) {
-		CHECK(d0);
+		EXPECT_NE(NULL, d0);
 		fx_done(&f);
 		return;
 	}
@@ -1000,29 +1020,29 @@ TEST(test_kernel_reset_status_mapping)
 
 		f.fake.devs[0].kreset = *c;
 		memset(&st, 0x5a, sizeof(st));
-		CHECK(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
-		CHECK(st.flags == c->flags && st.last == c->last && st.started == c->started &&
+		EXPECT_TRUE(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
+		EXPECT_TRUE(st.flags == c->flags && st.last == c->last && st.started == c->started &&
 		      st.restored == c->restored && st.state_lost == c->state_lost &&
 		      st.failed == c->failed && st.not_reset == c->not_reset);
 	}
 	/* the fake's windows keep vfio-pci's invariant: open window <=> ACTIVE */
 	memset(&f.fake.devs[0].kreset, 0, sizeof(f.fake.devs[0].kreset));
-	CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
-	CHECK(vfio_fake_kreset_start(&f.fake, 0) == -EINVAL);	/* no overlap */
-	CHECK(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
-	CHECK((st.flags & VFIO_RESET_KERNEL_RESET_ACTIVE) && st.started == 1 &&
+	EXPECT_TRUE(vfio_fake_kreset_start(&f.fake, 0) == 0);
+	EXPECT_TRUE(vfio_fake_kreset_start(&f.fake, 0) == -EINVAL);	/* no overlap */
+	EXPECT_TRUE(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
+	EXPECT_TRUE((st.flags & VFIO_RESET_KERNEL_RESET_ACTIVE) && st.started == 1 &&
 	      st.last == VFIO_RESET_KERNEL_RESET_NONE);
-	CHECK(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_FAILED) == 0);
-	CHECK(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
-	CHECK(!(st.flags & VFIO_RESET_KERNEL_RESET_ACTIVE) && st.started == 1 &&
+	EXPECT_TRUE(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_FAILED) == 0);
+	EXPECT_TRUE(vfio_reset_kernel_reset_status(d0, &st, NULL) == 0);
+	EXPECT_TRUE(!(st.flags & VFIO_RESET_KERNEL_RESET_ACTIVE) && st.started == 1 &&
 	      st.failed == 1 && st.restored == 0 && st.last == VFIO_RESET_KERNEL_RESET_FAILED);
 	/* a failing GET: negative errno, a message naming the ioctl, *out cleared */
 	f.fake.devs[0].kreset_status_err = -EIO;
 	memset(&st, 0x5a, sizeof(st));
-	CHECK(vfio_reset_kernel_reset_status(d0, &st, &f.err) == -EIO);
-	CHECK(f.err.err == -EIO && !strcmp(f.err.msg, "VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS) "
+	EXPECT_TRUE(vfio_reset_kernel_reset_status(d0, &st, &f.err) == -EIO);
+	EXPECT_TRUE(f.err.err == -EIO && !strcmp(f.err.msg, "VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS) "
 					   "failed: Input/output error"));
-	CHECK(st.started == 0 && st.failed == 0 && st.flags == 0);
+	EXPECT_TRUE(st.started == 0 && st.failed == 0 && st.flags == 0);
 	fx_done(&f);
 }
 
@@ -1038,38 +1058,38 @@ TEST(test_kernel_reset_subscribe_caller_fd)
 	f.fake.devs[0].kernel_reset = true;
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	if (!d0 || efd < 0) {
-		CHECK(d0 && efd >= 0);
+		EXPECT_TRUE(d0 && efd >= 0);
 		fx_done(&f);
 		return;
 	}
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
-	CHECK(f.fake.devs[0].kreset_fd == efd && d0->kreset_fd == efd && !d0->kreset_fd_owned);
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	EXPECT_TRUE(f.fake.devs[0].kreset_fd == efd && d0->kreset_fd == efd && !d0->kreset_fd_owned);
 	/* start and end of a window: the caller's eventfd is signalled */
-	CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
-	CHECK(read(efd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
-	CHECK(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_RESTORED) == 0);
-	CHECK(read(efd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
+	EXPECT_TRUE(vfio_fake_kreset_start(&f.fake, 0) == 0);
+	EXPECT_TRUE(read(efd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
+	EXPECT_TRUE(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_RESTORED) == 0);
+	EXPECT_TRUE(read(efd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 1);
 	/* unsubscribe disarms and leaves the caller's fd open */
-	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
-	CHECK(f.fake.devs[0].kreset_fd == -1 && d0->kreset_fd == -1 && fd_open(efd));
-	CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
-	CHECK(read(efd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* disarmed: quiet */
+	EXPECT_TRUE(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
+	EXPECT_TRUE(f.fake.devs[0].kreset_fd == -1 && d0->kreset_fd == -1 && fd_open(efd));
+	EXPECT_TRUE(vfio_fake_kreset_start(&f.fake, 0) == 0);
+	EXPECT_TRUE(read(efd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* disarmed: quiet */
 	/* nothing armed: no ioctl */
 	sets = f.fake.devs[0].kreset_set_calls;
-	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
-	CHECK(f.fake.devs[0].kreset_set_calls == sets);
+	EXPECT_TRUE(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
+	EXPECT_TRUE(f.fake.devs[0].kreset_set_calls == sets);
 	/* armed at close: disarmed by the library, the fd still the caller's */
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
 	sets = f.fake.devs[0].kreset_set_calls;
 	vfio_reset_close(d0);
-	CHECK(f.fake.devs[0].kreset_set_calls == sets + 1 && fd_open(efd));
+	EXPECT_TRUE(f.fake.devs[0].kreset_set_calls == sets + 1 && fd_open(efd));
 	/* and at vfio_reset_ctx_free() */
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(d0 && vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	EXPECT_TRUE(d0 && vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
 	fx_done(&f);
-	CHECK(f.fake.devs[0].kreset_fd == -1 && fd_open(efd));
+	EXPECT_TRUE(f.fake.devs[0].kreset_fd == -1 && fd_open(efd));
 	close(efd);
-	CHECK(open_fds() == fds);
+	EXPECT_TRUE(open_fds() == fds);
 }
 
 TEST(test_kernel_reset_subscribe_library_fd)
@@ -1083,45 +1103,45 @@ TEST(test_kernel_reset_subscribe_library_fd)
 	f.fake.devs[0].kernel_reset = true;
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	if (!d0) {
-		CHECK(d0);
+		EXPECT_NE(NULL, d0);
 		fx_done(&f);
 		return;
 	}
 	fd = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
-	CHECK(fd >= 0 && f.fake.devs[0].kreset_fd == fd && d0->kreset_fd_owned);
+	EXPECT_TRUE(fd >= 0 && f.fake.devs[0].kreset_fd == fd && d0->kreset_fd_owned);
 	if (fd >= 0) {
-		CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
-		CHECK(read(fd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* quiet */
-		CHECK(vfio_fake_kreset_start(&f.fake, 0) == 0);
-		CHECK(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_RESTORED) == 0);
-		CHECK(read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 2);	/* coalesced */
+		EXPECT_TRUE((fcntl(fd, F_GETFL) & O_NONBLOCK) && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
+		EXPECT_TRUE(read(fd, &v, sizeof(v)) < 0 && errno == EAGAIN);	/* quiet */
+		EXPECT_TRUE(vfio_fake_kreset_start(&f.fake, 0) == 0);
+		EXPECT_TRUE(vfio_fake_kreset_end(&f.fake, 0, VFIO_RESET_KERNEL_RESET_RESTORED) == 0);
+		EXPECT_TRUE(read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) && v == 2);	/* coalesced */
 	}
 	/* unsubscribe disarms and closes it */
-	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
-	CHECK(f.fake.devs[0].kreset_fd == -1 && d0->kreset_fd == -1 && !fd_open(fd));
+	EXPECT_TRUE(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0);
+	EXPECT_TRUE(f.fake.devs[0].kreset_fd == -1 && d0->kreset_fd == -1 && !fd_open(fd));
 	/* a new subscribe replaces the armed one: the library's old fd is closed */
 	fd1 = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
 	fd2 = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
-	CHECK(fd1 >= 0 && fd2 >= 0 && fd1 != fd2 && !fd_open(fd1) && fd_open(fd2));
-	CHECK(f.fake.devs[0].kreset_fd == fd2);
+	EXPECT_TRUE(fd1 >= 0 && fd2 >= 0 && fd1 != fd2 && !fd_open(fd1) && fd_open(fd2));
+	EXPECT_TRUE(f.fake.devs[0].kreset_fd == fd2);
 	/* re-arming the library's own fd keeps it the library's */
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, fd2, &f.err) == fd2 && d0->kreset_fd_owned);
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, fd2, &f.err) == fd2 && d0->kreset_fd_owned);
 	/* replaced by a caller's fd: the library's is closed, the caller's never */
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
-	CHECK(!fd_open(fd2) && !d0->kreset_fd_owned);
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, efd, &f.err) == efd);
+	EXPECT_TRUE(!fd_open(fd2) && !d0->kreset_fd_owned);
 	fd = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
-	CHECK(fd >= 0 && fd != efd && fd_open(efd) && f.fake.devs[0].kreset_fd == fd);
+	EXPECT_TRUE(fd >= 0 && fd != efd && fd_open(efd) && f.fake.devs[0].kreset_fd == fd);
 	/* closed with the device, and with the context */
 	vfio_reset_close(d0);
-	CHECK(!fd_open(fd) && f.fake.devs[0].kreset_fd == -1);
+	EXPECT_TRUE(!fd_open(fd) && f.fake.devs[0].kreset_fd == -1);
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
 	fd = d0 ? vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) : -1;
-	CHECK(fd >= 0);
+	EXPECT_TRUE(fd >= 0);
 	fx_done(&f);
-	CHECK(!fd_open(fd) && fd_open(efd));
+	EXPECT_TRUE(!fd_open(fd) && fd_open(efd));
 	close(efd);
-	CHECK(open_fds() == fds);
+	EXPECT_TRUE(open_fds() == fds);
 }
 
 TEST(test_kernel_reset_subscribe_errors)
@@ -1135,50 +1155,50 @@ TEST(test_kernel_reset_subscribe_errors)
 	f.fake.devs[0].kernel_reset = true;
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	if (!d0 || pipe(p) < 0) {
-		CHECK(d0 && p[0] >= 0);
+		EXPECT_TRUE(d0 && p[0] >= 0);
 		fx_done(&f);
 		return;
 	}
 	closed = eventfd(0, 0);		/* a number nothing else holds */
 	close(closed);
 	/* refused by the library: no ioctl */
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, -2, &f.err) == -EINVAL);
-	CHECK(f.err.err == -EINVAL && !strcmp(f.err.msg, "invalid eventfd -2 (want an eventfd, "
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, -2, &f.err) == -EINVAL);
+	EXPECT_TRUE(f.err.err == -EINVAL && !strcmp(f.err.msg, "invalid eventfd -2 (want an eventfd, "
 					     "or -1 for one the library creates)"));
-	CHECK(f.fake.devs[0].kreset_set_calls == 0);
+	EXPECT_TRUE(f.fake.devs[0].kreset_set_calls == 0);
 	/* refused by the kernel */
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, p[0], &f.err) == -EINVAL);
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, p[0], &f.err) == -EINVAL);
 	snprintf(want, sizeof(want), "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD) failed: "
 		 "Invalid argument: fd %d is not an eventfd", p[0]);
-	CHECK(f.err.err == -EINVAL && !strcmp(f.err.msg, want));
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, closed, &f.err) == -EBADF);
+	EXPECT_TRUE(f.err.err == -EINVAL && !strcmp(f.err.msg, want));
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, closed, &f.err) == -EBADF);
 	snprintf(want, sizeof(want), "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD) failed: "
 		 "Bad file descriptor: fd %d is not open", closed);
-	CHECK(f.err.err == -EBADF && !strcmp(f.err.msg, want));
-	CHECK(d0->kreset_fd == -1 && fd_open(p[0]));
+	EXPECT_TRUE(f.err.err == -EBADF && !strcmp(f.err.msg, want));
+	EXPECT_TRUE(d0->kreset_fd == -1 && fd_open(p[0]));
 
 	/* a failed subscribe leaves the armed eventfd armed and owned */
 	fd = vfio_reset_subscribe_kernel_reset(d0, -1, &f.err);
-	CHECK(fd >= 0);
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, p[1], &f.err) == -EINVAL);
-	CHECK(d0->kreset_fd == fd && d0->kreset_fd_owned && fd_open(fd) && fd_open(p[1]));
-	CHECK(f.fake.devs[0].kreset_fd == fd);
+	EXPECT_TRUE(fd >= 0);
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, p[1], &f.err) == -EINVAL);
+	EXPECT_TRUE(d0->kreset_fd == fd && d0->kreset_fd_owned && fd_open(fd) && fd_open(p[1]));
+	EXPECT_TRUE(f.fake.devs[0].kreset_fd == fd);
 	f.fake.devs[0].kreset_eventfd_err = -EIO;
-	CHECK(vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) == -EIO);
-	CHECK(f.err.err == -EIO && strstr(f.err.msg, "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD, ") &&
+	EXPECT_TRUE(vfio_reset_subscribe_kernel_reset(d0, -1, &f.err) == -EIO);
+	EXPECT_TRUE(f.err.err == -EIO && strstr(f.err.msg, "VFIO_DEVICE_FEATURE_SET(KERNEL_RESET_EVENTFD, ") &&
 	      strstr(f.err.msg, ") failed: Input/output error"));
-	CHECK(d0->kreset_fd == fd && fd_open(fd) && f.fake.devs[0].kreset_fd == fd);
-	CHECK(open_fds() == fds + 3);	/* pipe + the armed one: the new one was closed */
+	EXPECT_TRUE(d0->kreset_fd == fd && fd_open(fd) && f.fake.devs[0].kreset_fd == fd);
+	EXPECT_TRUE(open_fds() == fds + 3);	/* pipe + the armed one: the new one was closed */
 	/* a failed unsubscribe: still armed, still open, retry works */
-	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == -EIO);
-	CHECK(f.err.err == -EIO && strstr(f.err.msg, "stays armed"));
-	CHECK(d0->kreset_fd == fd && fd_open(fd) && f.fake.devs[0].kreset_fd == fd);
+	EXPECT_TRUE(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == -EIO);
+	EXPECT_TRUE(f.err.err == -EIO && strstr(f.err.msg, "stays armed"));
+	EXPECT_TRUE(d0->kreset_fd == fd && fd_open(fd) && f.fake.devs[0].kreset_fd == fd);
 	f.fake.devs[0].kreset_eventfd_err = 0;
-	CHECK(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0 && !fd_open(fd));
+	EXPECT_TRUE(vfio_reset_unsubscribe_kernel_reset(d0, &f.err) == 0 && !fd_open(fd));
 	fx_done(&f);
 	close(p[0]);
 	close(p[1]);
-	CHECK(open_fds() == fds);
+	EXPECT_TRUE(open_fds() == fds);
 }
 
 /* ---- CLI ---- */
@@ -1286,7 +1306,7 @@ struct cli_case {
 	void (*before)(struct vfio_fake *);	/* state change before this row, kept */
 };
 
-static void cli_expect(bool *failed_here_p, struct vfio_fake *fake, const struct cli_case *c)
+static void cli_expect(struct __test_metadata *_metadata, struct vfio_fake *fake, const struct cli_case *c)
 {
 	struct cli_run r;
 	const char *s;
@@ -1295,8 +1315,8 @@ static void cli_expect(bool *failed_here_p, struct vfio_fake *fake, const struct
 		c->before(fake);
 	r = cli(fake, c->line);
 	s = c->err ? r.err : r.out;
-	CHECK(r.rc == c->code);
-	CHECK(strstr(s, c->err ? c->err : c->out) != NULL);
+	EXPECT_TRUE(r.rc == c->code);
+	EXPECT_TRUE(strstr(s, c->err ? c->err : c->out) != NULL);
 	if (r.rc != c->code || !strstr(s, c->err ? c->err : c->out))
 		fprintf(stderr, "  [%s] rc=%d out=<%s> err=<%s>\n", c->line, r.rc, r.out, r.err);
 	cli_free(&r);
@@ -1308,19 +1328,19 @@ struct cli_suite {
 	const char *drv1;
 	const struct cli_case *cases;
 	size_t n;
-	void (*after)(bool *failed_here_p, const struct vfio_fake *fake);
+	void (*after)(struct __test_metadata *_metadata, const struct vfio_fake *fake);
 };
 
-static void cli_suite_run(bool *failed_here_p, const void *arg)
+static void cli_suite_run(struct __test_metadata *_metadata, const void *arg)
 {
 	const struct cli_suite *s = arg;
 	struct fx f;
 
 	fx_slot(&f, 10, 11, s->drv1);
 	for (size_t i = 0; i < s->n; i++)
-		cli_expect(failed_here_p, &f.fake, &s->cases[i]);
+		cli_expect(_metadata, &f.fake, &s->cases[i]);
 	if (s->after)
-		s->after(failed_here_p, &f.fake);
+		s->after(_metadata, &f.fake);
 	fx_done(&f);
 }
 
@@ -1430,27 +1450,53 @@ static const struct cli_case cli_repeat_usage[] = {
 	{ "--help", EXIT_VR_OK, .out = "reset --repeat 20 " },
 };
 
-static void no_reset_called(bool *failed_here_p, const struct vfio_fake *fake)
+static void no_reset_called(struct __test_metadata *_metadata, const struct vfio_fake *fake)
 {
-	CHECK(fake->reset_calls == 0 && fake->hot_reset_calls == 0);
+	EXPECT_TRUE(fake->reset_calls == 0 && fake->hot_reset_calls == 0);
 }
 
 #define CASES(a) (a), sizeof(a) / sizeof((a)[0])
 
-static const struct cli_suite cli_suites[] = {
-	{ "test_cli_usage", "vfio-pci", CASES(cli_usage), NULL },
-	{ "test_cli_device_errors", "nvme", CASES(cli_device_errors), NULL },
-	{ "test_cli_plan_and_resets", "vfio-pci", CASES(cli_plan_and_resets), NULL },
-	{ "test_cli_watch", "vfio-pci", CASES(cli_watch), NULL },
-	{ "test_cli_repeat_usage", "vfio-pci", CASES(cli_repeat_usage), no_reset_called },
+FIXTURE(cli) {};
+FIXTURE_SETUP(cli) {}
+FIXTURE_TEARDOWN(cli) {}
+
+FIXTURE_VARIANT(cli) {
+	struct cli_suite row;
 };
+
+FIXTURE_VARIANT_ADD(cli, usage) {
+	.row = { "test_cli_usage", "vfio-pci", CASES(cli_usage), NULL},
+};
+
+FIXTURE_VARIANT_ADD(cli, device_errors) {
+	.row = { "test_cli_device_errors", "nvme", CASES(cli_device_errors), NULL},
+};
+
+FIXTURE_VARIANT_ADD(cli, plan_and_resets) {
+	.row = { "test_cli_plan_and_resets", "vfio-pci", CASES(cli_plan_and_resets), NULL},
+};
+
+FIXTURE_VARIANT_ADD(cli, watch) {
+	.row = { "test_cli_watch", "vfio-pci", CASES(cli_watch), NULL},
+};
+
+FIXTURE_VARIANT_ADD(cli, repeat_usage) {
+	.row = { "test_cli_repeat_usage", "vfio-pci", CASES(cli_repeat_usage), no_reset_called},
+};
+
+TEST_F(cli, suite)
+{
+	cli_suite_run(_metadata, &variant->row);
+}
+
 
 
 /*
  * watch with a script: the exit code, the fragments of out in order, with
  * json_n > 0 that out is json_n JSON lines, and no fd leaked or left armed.
  */
-static void watch_run(bool *failed_here_p, struct fx *f, const char *line, int code,
+static void watch_run(struct __test_metadata *_metadata, struct fx *f, const char *line, int code,
 		      struct watch_script *script, const char *const *want, size_t n_want,
 		      size_t json_n)
 {
@@ -1462,20 +1508,20 @@ static void watch_run(bool *failed_here_p, struct fx *f, const char *line, int c
 	watch_script = script;
 	r = cli(&f->fake, line);
 	watch_script = &default_script;
-	CHECK(r.rc == code && !script->bad);
-	CHECK(!json_n || (json_lines(r.out, &n) && n == json_n));
+	EXPECT_TRUE(r.rc == code && !script->bad);
+	EXPECT_TRUE(!json_n || (json_lines(r.out, &n) && n == json_n));
 	p = r.out;
 	for (size_t i = 0; i < n_want; i++) {
 		const char *q = p ? strstr(p, want[i]) : NULL;
 
-		CHECK(q != NULL);
+		EXPECT_TRUE(q != NULL);
 		if (!q)
 			fprintf(stderr, "  [%s] missing (in order) <%s>\n", line, want[i]);
 		p = q ? q + strlen(want[i]) : NULL;
 	}
 	/* watch disarmed and closed what it armed, and only that */
-	CHECK(f->fake.devs[0].kreset_fd == -1);
-	CHECK(open_fds() == fds);
+	EXPECT_TRUE(f->fake.devs[0].kreset_fd == -1);
+	EXPECT_TRUE(open_fds() == fds);
 	if (r.rc != code || !p)
 		fprintf(stderr, "  [%s] rc=%d out=<%s> err=<%s>\n", line, r.rc, r.out, r.err);
 	cli_free(&r);
@@ -1499,9 +1545,9 @@ TEST(test_cli_watch_kernel_reset)
 
 	fx_slot(&f, 10, 11, "vfio-pci");
 	f.fake.devs[0].kernel_reset = true;
-	watch_run(failed_here_p, &f, "watch --count 4 0000:01:00.0", EXIT_VR_OK, &script,
+	watch_run(_metadata, &f, "watch --count 4 0000:01:00.0", EXIT_VR_OK, &script,
 		  text, 4, 0);
-	CHECK(script.next == 4);
+	EXPECT_TRUE(script.next == 4);
 
 	/* a status read failing after a wake-up: the event says so */
 	f.fake.devs[0].kreset_status_err = -EIO;
@@ -1509,9 +1555,9 @@ TEST(test_cli_watch_kernel_reset)
 	watch_script = &script;
 	r = cli(&f.fake, "watch --count 1 0000:01:00.0");
 	watch_script = &default_script;
-	CHECK(r.rc == EXIT_VR_OK && strstr(r.out, "Z 0000:01:00.0 kernel-reset (x1): status "
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && strstr(r.out, "Z 0000:01:00.0 kernel-reset (x1): status "
 		"unknown: VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS) failed: Input/output error\n"));
-	CHECK(strstr(r.err, "vfio-reset: 0000:01:00.0: VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS)"));
+	EXPECT_NE(NULL, strstr(r.err, "vfio-reset: 0000:01:00.0: VFIO_DEVICE_FEATURE_GET(KERNEL_RESET_STATUS)"));
 	cli_free(&r);
 	fx_done(&f);
 }
@@ -1538,7 +1584,7 @@ TEST(test_cli_latency_summary)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		summary_of(cases[i].ns, cases[i].n, buf, sizeof(buf));
-		CHECK(!strcmp(buf, cases[i].want));
+		EXPECT_TRUE(!strcmp(buf, cases[i].want));
 		if (strcmp(buf, cases[i].want))
 			fprintf(stderr, "  x%zu: <%s>\n", cases[i].n, buf);
 	}
@@ -1591,35 +1637,35 @@ TEST(test_cli_repeat_summary)
 	fx_slot(&f, 10, 11, "vfio-pci");
 	f.fake.devs[0].reset_delay_us = 300;
 	r = cli(&f.fake, "reset --repeat 5 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && f.fake.reset_calls == 5);
-	CHECK(check_repeat_output(r.out, "reset", 5, 0.3));
-	CHECK(strstr(r.out, "run 5/5: function reset ok in "));
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && f.fake.reset_calls == 5);
+	EXPECT_TRUE(check_repeat_output(r.out, "reset", 5, 0.3));
+	EXPECT_NE(NULL, strstr(r.out, "run 5/5: function reset ok in "));
 	if (r.rc || !check_repeat_output(r.out, "reset", 5, 0.3))
 		fprintf(stderr, "  out=<%s> err=<%s>\n", r.out, r.err);
 	cli_free(&r);
 
 	r = cli(&f.fake, "--cdev hot-reset --repeat=2 0000:01:00.0 0000:01:00.1");
-	CHECK(r.rc == EXIT_VR_OK && f.fake.hot_reset_calls == 2);
-	CHECK(check_repeat_output(r.out, "hot-reset", 2, 0.3));
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && f.fake.hot_reset_calls == 2);
+	EXPECT_TRUE(check_repeat_output(r.out, "hot-reset", 2, 0.3));
 	if (r.rc || !check_repeat_output(r.out, "hot-reset", 2, 0.3))
 		fprintf(stderr, "  out=<%s> err=<%s>\n", r.out, r.err);
 	cli_free(&r);
 
 	/* --repeat 1 still prints the summary; without --repeat there is none */
 	r = cli(&f.fake, "reset --repeat 1 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && check_repeat_output(r.out, "reset", 1, 0.3));
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && check_repeat_output(r.out, "reset", 1, 0.3));
 	cli_free(&r);
 	r = cli(&f.fake, "reset 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && !strstr(r.out, "median") && !strstr(r.out, "run "));
-	CHECK(strstr(r.out, "0000:01:00.0: function reset ok in "));
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && !strstr(r.out, "median") && !strstr(r.out, "run "));
+	EXPECT_NE(NULL, strstr(r.out, "0000:01:00.0: function reset ok in "));
 	cli_free(&r);
 
 	/* a failing run stops the series: no summary, exit 1 */
 	f.fake.reset_calls = 0;
 	f.fake.devs[0].reset_err = -EIO;
 	r = cli(&f.fake, "reset --repeat 3 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_FAILED && f.fake.reset_calls == 1 && !strstr(r.out, "median"));
-	CHECK(strstr(r.err, "vfio-reset: 0000:01:00.0: run 1/3: VFIO_DEVICE_RESET failed"));
+	EXPECT_TRUE(r.rc == EXIT_VR_FAILED && f.fake.reset_calls == 1 && !strstr(r.out, "median"));
+	EXPECT_NE(NULL, strstr(r.err, "vfio-reset: 0000:01:00.0: run 1/3: VFIO_DEVICE_RESET failed"));
 	cli_free(&r);
 	fx_done(&f);
 }
@@ -1632,9 +1678,9 @@ TEST(test_json_checker)
 					   "[\"\x01\"]", "[]x", "{\"a\":1,}", "", "[] []" };
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		CHECK(json_doc(good[i], strlen(good[i]), good[i][0]));
+		EXPECT_TRUE(json_doc(good[i], strlen(good[i]), good[i][0]));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(!json_doc(bad[i], strlen(bad[i]), '['));
+		EXPECT_TRUE(!json_doc(bad[i], strlen(bad[i]), '['));
 }
 
 static void fn0_get_info_eio(struct vfio_fake *fake)
@@ -1678,7 +1724,7 @@ TEST(test_cli_plan_json_always_valid)
 		good = r.rc == cases[i].code && json_doc(r.out, r.out_len, '[');
 		for (size_t j = 0; j < 3 && cases[i].has[j]; j++)
 			good = good && strstr(r.out, cases[i].has[j]);
-		CHECK(good);
+		EXPECT_TRUE(good);
 		if (!good)
 			fprintf(stderr, "  [%s] rc=%d out=<%s> err=<%s>\n", cases[i].line, r.rc,
 				r.out, r.err);
@@ -1730,30 +1776,30 @@ TEST(test_cli_watch_json)
 	/* one object per event, per line, in order */
 	fx_slot(&f, 10, 11, "vfio-pci");
 	f.fake.devs[0].kernel_reset = true;
-	watch_run(failed_here_p, &f, "watch --json --count 6 0000:01:00.0", EXIT_VR_OK, &script,
+	watch_run(_metadata, &f, "watch --json --count 6 0000:01:00.0", EXIT_VR_OK, &script,
 		  seq, sizeof(seq) / sizeof(seq[0]), 6);
-	CHECK(script.next == 5);
+	EXPECT_TRUE(script.next == 5);
 	r = cli(&f.fake, "watch --json --count 2 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2);
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2);
 	cli_free(&r);
 
 	/* a notification that cannot be armed is an object, the other still works */
 	f.fake.devs[0].kernel_reset = false;
 	script = (struct watch_script){ { "E" }, 0, NULL, false };
-	watch_run(failed_here_p, &f, "watch --json --count 1 0000:01:00.0", EXIT_VR_OK, &script,
+	watch_run(_metadata, &f, "watch --json --count 1 0000:01:00.0", EXIT_VR_OK, &script,
 		  absent, 2, 2);
 	r = cli(&f.fake, "watch --json --count 1 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2);
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && json_lines(r.out, &n) && n == 2);
 	cli_free(&r);
 
 	/* nothing armable: error objects only, exit 1 */
 	f.fake.devs[0].conventional = true;
 	script = (struct watch_script){ { NULL }, 0, NULL, false };
-	watch_run(failed_here_p, &f, "watch --json --count 1 0000:01:00.0", EXIT_VR_FAILED,
+	watch_run(_metadata, &f, "watch --json --count 1 0000:01:00.0", EXIT_VR_FAILED,
 		  &script, nothing, 3, 3);
 	/* open failure */
 	r = cli(&f.fake, "watch --json 0000:09:00.0");
-	CHECK(r.rc == EXIT_VR_UNUSABLE && json_lines(r.out, &n) && n == 1);
+	EXPECT_TRUE(r.rc == EXIT_VR_UNUSABLE && json_lines(r.out, &n) && n == 1);
 	cli_free(&r);
 	fx_done(&f);
 }
@@ -1767,16 +1813,16 @@ TEST(test_cli_version)
 	snprintf(want, sizeof(want), "vfio-reset %d.%d.%d (libvfio-reset %s)\n",
 		 VFIO_RESET_VERSION_MAJOR, VFIO_RESET_VERSION_MINOR, VFIO_RESET_VERSION_PATCH,
 		 vfio_reset_version_string());
-	CHECK(vfio_reset_version() == VFIO_RESET_VERSION_CODE);
+	EXPECT_TRUE(vfio_reset_version() == VFIO_RESET_VERSION_CODE);
 	fx_slot(&f, 10, 11, "vfio-pci");
 	r = cli(&f.fake, "--version");
-	CHECK(r.rc == EXIT_VR_OK && !strcmp(r.out, want) && r.err_len == 0);
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && !strcmp(r.out, want) && r.err_len == 0);
 	cli_free(&r);
 	r = cli(&f.fake, "plan --version 0000:01:00.0");
-	CHECK(r.rc == EXIT_VR_OK && !strcmp(r.out, want));
+	EXPECT_TRUE(r.rc == EXIT_VR_OK && !strcmp(r.out, want));
 	cli_free(&r);
 	r = cli(&f.fake, "plan +1:00.0");
-	CHECK(r.rc == EXIT_VR_USAGE && strstr(r.err, "'+1:00.0' is not a PCI address"));
+	EXPECT_TRUE(r.rc == EXIT_VR_USAGE && strstr(r.err, "'+1:00.0' is not a PCI address"));
 	cli_free(&r);
 	fx_done(&f);
 }
@@ -1802,49 +1848,94 @@ static void hot_dead(struct fx *f) { f->fake.devs[0].config_id = 0xffffffff; }
 static void hot_no_scope(struct fx *f) { f->fake.devs[0].scope[0] = NULL; }
 static void hot_churn(struct fx *f) { f->fake.devs[0].enospc_always = 1; }
 
-static const struct hot_case hot_cases[] = {
-	/* the reported bug: group 11 was opened for the reset, EBUSY is not about it */
-	{ "test_hot_why_ebusy_group_opened_for_reset", 10, 11, "vfio-pci", GROUP, false,
-	  hot_ebusy, -EBUSY, "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: "
-	  "a device of the reset set is busy (memory lock contended, e.g. a concurrent mmap "
-	  "fault), retry", true },
-	{ "test_hot_why_ebusy_groups_held", 10, 11, "vfio-pci", GROUP, true, hot_ebusy, -EBUSY,
-	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
-	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true },
-	{ "test_hot_why_ebusy_cdev", 10, 11, "vfio-pci", CDEV, true, hot_ebusy, -EBUSY,
-	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
-	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true },
-	{ "test_hot_why_cdev_not_owned", 10, 11, "vfio-pci", CDEV, false, NULL, -EINVAL,
-	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not owned: "
-	  "not opened in this iommufd context and no device of its IOMMU group is (or it is "
-	  "not bound to vfio-pci)", true },
-	{ "test_hot_why_group_foreign_driver", 10, 12, "nvme", GROUP, false, NULL, -EINVAL,
-	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is bound to nvme, "
-	  "not vfio-pci, so it is outside the vfio device set", true },
-	{ "test_hot_why_cdev_foreign_unbound", 10, 12, NULL, CDEV, false, NULL, -EINVAL,
-	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not bound to "
-	  "any driver, not vfio-pci, so it is outside the vfio device set", true },
-	{ "test_hot_why_einval_unexplained", 10, 11, "vfio-pci", GROUP, false, hot_einval,
-	  -EINVAL, "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: the kernel refused the "
-	  "reset set although the plan found no blocker (group path, 1 group fd(s) opened for "
-	  "it); a function of the slot/bus may have changed driver or owner, re-run plan", true },
-	{ "test_hot_why_other_errno", 10, 11, "vfio-pci", CDEV, true, hot_eio, -EIO,
-	  "VFIO_DEVICE_PCI_HOT_RESET failed: Input/output error", true },
-	{ "test_hot_why_group_busy_elsewhere", 10, 11, "vfio-pci", GROUP, false, busy_group_11,
-	  -EINVAL, "cannot prove ownership of IOMMU group 11 (0000:01:00.1): Device or resource "
-	  "busy", false },
-	{ "test_hot_why_no_slot_or_bus", 10, 11, "vfio-pci", CDEV, false, hot_no_scope, -ENODEV,
-	  "no hot reset: neither a slot nor a bus reset is possible for this device", false },
-	{ "test_hot_why_no_iommu_group", 10, -1, "vfio-pci", GROUP, false, NULL, -EPERM,
-	  "no hot reset: a device in the reset scope has no IOMMU group (not isolated)", false },
-	{ "test_hot_why_info_churn", 10, 11, "vfio-pci", CDEV, true, hot_churn, -EAGAIN,
-	  "no hot reset: VFIO_DEVICE_GET_PCI_HOT_RESET_INFO failed: Resource temporarily "
-	  "unavailable", false },
-	{ "test_hot_why_dead_after_reset", 10, 11, "vfio-pci", CDEV, true, hot_dead, -EIO,
-	  "device does not respond after reset (config reads all-ones)", true },
+FIXTURE(hot_why) {};
+FIXTURE_SETUP(hot_why) {}
+FIXTURE_TEARDOWN(hot_why) {}
+
+FIXTURE_VARIANT(hot_why) {
+	struct hot_case row;
 };
 
-static void hot_case_run(bool *failed_here_p, const void *arg)
+/* the reported bug: group 11 was opened for the reset, EBUSY is not about it */
+FIXTURE_VARIANT_ADD(hot_why, why_ebusy_group_opened_for_reset) {
+	.row = { "test_hot_why_ebusy_group_opened_for_reset", 10, 11, "vfio-pci", GROUP, false,
+	  hot_ebusy, -EBUSY, "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: "
+	  "a device of the reset set is busy (memory lock contended, e.g. a concurrent mmap "
+	  "fault), retry", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_ebusy_groups_held) {
+	.row = { "test_hot_why_ebusy_groups_held", 10, 11, "vfio-pci", GROUP, true, hot_ebusy, -EBUSY,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
+	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_ebusy_cdev) {
+	.row = { "test_hot_why_ebusy_cdev", 10, 11, "vfio-pci", CDEV, true, hot_ebusy, -EBUSY,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
+	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_cdev_not_owned) {
+	.row = { "test_hot_why_cdev_not_owned", 10, 11, "vfio-pci", CDEV, false, NULL, -EINVAL,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not owned: "
+	  "not opened in this iommufd context and no device of its IOMMU group is (or it is "
+	  "not bound to vfio-pci)", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_group_foreign_driver) {
+	.row = { "test_hot_why_group_foreign_driver", 10, 12, "nvme", GROUP, false, NULL, -EINVAL,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is bound to nvme, "
+	  "not vfio-pci, so it is outside the vfio device set", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_cdev_foreign_unbound) {
+	.row = { "test_hot_why_cdev_foreign_unbound", 10, 12, NULL, CDEV, false, NULL, -EINVAL,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not bound to "
+	  "any driver, not vfio-pci, so it is outside the vfio device set", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_einval_unexplained) {
+	.row = { "test_hot_why_einval_unexplained", 10, 11, "vfio-pci", GROUP, false, hot_einval,
+	  -EINVAL, "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: the kernel refused the "
+	  "reset set although the plan found no blocker (group path, 1 group fd(s) opened for "
+	  "it); a function of the slot/bus may have changed driver or owner, re-run plan", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_other_errno) {
+	.row = { "test_hot_why_other_errno", 10, 11, "vfio-pci", CDEV, true, hot_eio, -EIO,
+	  "VFIO_DEVICE_PCI_HOT_RESET failed: Input/output error", true},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_group_busy_elsewhere) {
+	.row = { "test_hot_why_group_busy_elsewhere", 10, 11, "vfio-pci", GROUP, false, busy_group_11,
+	  -EINVAL, "cannot prove ownership of IOMMU group 11 (0000:01:00.1): Device or resource "
+	  "busy", false},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_no_slot_or_bus) {
+	.row = { "test_hot_why_no_slot_or_bus", 10, 11, "vfio-pci", CDEV, false, hot_no_scope, -ENODEV,
+	  "no hot reset: neither a slot nor a bus reset is possible for this device", false},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_no_iommu_group) {
+	.row = { "test_hot_why_no_iommu_group", 10, -1, "vfio-pci", GROUP, false, NULL, -EPERM,
+	  "no hot reset: a device in the reset scope has no IOMMU group (not isolated)", false},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_info_churn) {
+	.row = { "test_hot_why_info_churn", 10, 11, "vfio-pci", CDEV, true, hot_churn, -EAGAIN,
+	  "no hot reset: VFIO_DEVICE_GET_PCI_HOT_RESET_INFO failed: Resource temporarily "
+	  "unavailable", false},
+};
+
+FIXTURE_VARIANT_ADD(hot_why, why_dead_after_reset) {
+	.row = { "test_hot_why_dead_after_reset", 10, 11, "vfio-pci", CDEV, true, hot_dead, -EIO,
+	  "device does not respond after reset (config reads all-ones)", true},
+};
+
+
+static void hot_case_run(struct __test_metadata *_metadata, const void *arg)
 {
 	const struct hot_case *c = arg;
 	struct vfio_reset_result r;
@@ -1856,19 +1947,24 @@ static void hot_case_run(bool *failed_here_p, const void *arg)
 	if (c->setup)
 		c->setup(&f);
 	d0 = fx_open(&f, "0000:01:00.0", c->path);
-	CHECK(d0 != NULL);
+	EXPECT_TRUE(d0 != NULL);
 	if (c->open_peer)
-		CHECK(fx_open(&f, "0000:01:00.1", c->path) != NULL);
+		EXPECT_TRUE(fx_open(&f, "0000:01:00.1", c->path) != NULL);
 	if (d0)
 		rc = vfio_reset_hot(d0, &r, &f.err);
-	CHECK(rc == c->rc && r.err == c->rc && f.err.err == c->rc);
-	CHECK(!strcmp(f.err.msg, c->msg));
-	CHECK(!strstr(f.err.msg, "not held") || c->rc != -EBUSY);
-	CHECK((f.fake.hot_reset_calls == 1) == c->ioctl_called);
-	CHECK(f.fake.open_group_fds == 0);	/* what was opened for it is closed */
+	EXPECT_TRUE(rc == c->rc && r.err == c->rc && f.err.err == c->rc);
+	EXPECT_TRUE(!strcmp(f.err.msg, c->msg));
+	EXPECT_TRUE(!strstr(f.err.msg, "not held") || c->rc != -EBUSY);
+	EXPECT_TRUE((f.fake.hot_reset_calls == 1) == c->ioctl_called);
+	EXPECT_TRUE(f.fake.open_group_fds == 0);	/* what was opened for it is closed */
 	if (rc != c->rc || strcmp(f.err.msg, c->msg))
 		fprintf(stderr, "  rc=%d msg=<%s>\n", rc, f.err.msg);
 	fx_done(&f);
+}
+
+TEST_F(hot_why, message)
+{
+	hot_case_run(_metadata, &variant->row);
 }
 
 TEST(test_plan_errno_negative_everywhere)
@@ -1880,67 +1976,18 @@ TEST(test_plan_errno_negative_everywhere)
 	fx_slot(&f, 10, 11, "vfio-pci");
 	f.fake.busy_groups[f.fake.n_busy_groups++] = 11;
 	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_GROUP);
-	CHECK(d0 && vfio_reset_plan(d0, VFIO_RESET_PLAN_PROBE_GROUPS, &p, &f.err) == 0);
+	EXPECT_TRUE(d0 && vfio_reset_plan(d0, VFIO_RESET_PLAN_PROBE_GROUPS, &p, &f.err) == 0);
 	if (d0) {
-		CHECK(p.n_affected == 2 && p.affected[1].group_open_err == -EBUSY);
-		CHECK(p.n_blockers == 1 && p.blockers[0].err == -EINVAL);
-		CHECK(p.blockers[0].cause == VFIO_RESET_CAUSE_GROUP_NOT_HELD);
-		CHECK(!strcmp(p.blockers[0].reason, "IOMMU group 11 (0000:01:00.1) is not held "
+		EXPECT_TRUE(p.n_affected == 2 && p.affected[1].group_open_err == -EBUSY);
+		EXPECT_TRUE(p.n_blockers == 1 && p.blockers[0].err == -EINVAL);
+		EXPECT_TRUE(p.blockers[0].cause == VFIO_RESET_CAUSE_GROUP_NOT_HELD);
+		EXPECT_TRUE(!strcmp(p.blockers[0].reason, "IOMMU group 11 (0000:01:00.1) is not held "
 			      "by the caller and cannot be opened: Device or resource busy"));
 		for (size_t i = 0; i < p.n_blockers; i++)
-			CHECK(p.blockers[i].err <= 0);
+			EXPECT_TRUE(p.blockers[i].err <= 0);
 		vfio_reset_plan_free(&p);
 	}
 	fx_done(&f);
 }
 
-int main(void)
-{
-	static const struct { const char *name; void (*fn)(bool *); } tests[] = {
-#define T(x) { #x, x }
-		T(test_parse_bdf),
-		T(test_json_checker),
-		T(test_plan_errno_negative_everywhere),
-		T(test_plan_enospc_overreport_and_churn),
-		T(test_plan_info_errors),
-		T(test_open_errors),
-		T(test_function_reset),
-		T(test_hot_reset_group_gathers_fds),
-		T(test_hot_reset_group_busy_group),
-		T(test_hot_reset_cdev),
-		T(test_adopt),
-		T(test_hot_reset_adopted_holds_groups),
-		T(test_hot_reset_single),
-		T(test_hot_reset_callbacks),
-		T(test_err_subscription),
-		T(test_err_subscription_caller_fd),
-		T(test_kernel_reset_probe),
-		T(test_kernel_reset_status_mapping),
-		T(test_kernel_reset_subscribe_caller_fd),
-		T(test_kernel_reset_subscribe_library_fd),
-		T(test_kernel_reset_subscribe_errors),
-		T(test_cli_watch_kernel_reset),
-		T(test_cli_latency_summary),
-		T(test_cli_repeat_summary),
-		T(test_cli_plan_json_always_valid),
-		T(test_cli_watch_json),
-		T(test_cli_version),
-#undef T
-	};
-
-	struct sigaction sa = { .sa_handler = on_timeout };
-
-	sigaction(SIGALRM, &sa, NULL);
-	for (size_t i = 0; i < sizeof(hot_cases) / sizeof(hot_cases[0]); i++)
-		run_row(hot_cases[i].name, hot_case_run, &hot_cases[i]);
-	for (size_t i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++)
-		run_row(plan_cases[i].name, plan_case_run, &plan_cases[i]);
-	for (size_t i = 0; i < sizeof(adopt_cases) / sizeof(adopt_cases[0]); i++)
-		run_row(adopt_cases[i].name, adopt_case_run, &adopt_cases[i]);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		run(tests[i].name, tests[i].fn);
-	for (size_t i = 0; i < sizeof(cli_suites) / sizeof(cli_suites[0]); i++)
-		run_row(cli_suites[i].name, cli_suite_run, &cli_suites[i]);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
-}
+TEST_HARNESS_MAIN
