@@ -3,6 +3,8 @@
 #ifndef VFIO_RESET_INTERNAL_H
 #define VFIO_RESET_INTERNAL_H
 
+#include <sys/types.h>
+
 #include "vfio_reset_backend.h"
 
 #define VFIO_RESET_CTX_MAX_DEVS 64
@@ -36,5 +38,25 @@ uint64_t vr_now_ns(void);
  * (best effort, errors ignored) and close it if the library created it.
  */
 void vr_kernel_reset_release(struct vfio_reset_dev *dev);
+
+/*
+ * The system calls of the kernel backend's device ops and opening paths
+ * (not its sysfs view, which is the context's struct vfio_reset_sys):
+ * the host's by default; tests/kernel_unit.c points it at a scripted
+ * kernel.  Not exported by the shared library (lib/libvfio-reset.map).
+ */
+struct stat;
+struct vr_kernel_syscalls {
+	int (*ioctl)(int fd, unsigned long req, void *arg);
+	int (*open)(const char *path, int flags);
+	int (*close)(int fd);
+	ssize_t (*read)(int fd, void *buf, size_t len);
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
+	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	int (*fstat)(int fd, struct stat *st);
+	int (*stat)(const char *path, struct stat *st);
+	int (*fcntl_getfd)(int fd);
+};
+extern const struct vr_kernel_syscalls *vr_kernel_syscalls;
 
 #endif

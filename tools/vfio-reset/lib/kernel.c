@@ -115,11 +115,43 @@ const struct vfio_reset_sys vfio_reset_sys_host = {
 	.node_exists = host_node_exists,
 };
 
+/* ---- system calls: the host's, or a scripted kernel's in tests ---- */
+
+static int host_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg);
+}
+
+static int host_open(const char *path, int flags)
+{
+	return open(path, flags);
+}
+
+static int host_fcntl_getfd(int fd)
+{
+	return fcntl(fd, F_GETFD);
+}
+
+static const struct vr_kernel_syscalls host_syscalls = {
+	.ioctl = host_ioctl,
+	.open = host_open,
+	.close = close,
+	.read = read,
+	.pread = pread,
+	.pwrite = pwrite,
+	.fstat = fstat,
+	.stat = stat,
+	.fcntl_getfd = host_fcntl_getfd,
+};
+
+const struct vr_kernel_syscalls *vr_kernel_syscalls = &host_syscalls;
+#define sc vr_kernel_syscalls
+
 /* ---- device ops ---- */
 
 static int xioctl(int fd, unsigned long req, void *arg)
 {
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
+	return sc->ioctl(fd, req, arg) < 0 ? -errno : 0;
 }
 
 static int k_get_info(struct vfio_reset_dev *dev, struct vfio_device_info *info)
@@ -156,7 +188,7 @@ static int k_region_read(struct vfio_reset_dev *dev, uint32_t index, uint64_t of
 
 	if (ret < 0)
 		return ret;
-	n = pread(dev->device_fd, buf, len, (off_t)pos);
+	n = sc->pread(dev->device_fd, buf, len, (off_t)pos);
 	return n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
 }
 
@@ -169,7 +201,7 @@ static int k_region_write(struct vfio_reset_dev *dev, uint32_t index, uint64_t o
 
 	if (ret < 0)
 		return ret;
-	n = pwrite(dev->device_fd, buf, len, (off_t)pos);
+	n = sc->pwrite(dev->device_fd, buf, len, (off_t)pos);
 	return n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
 }
 
@@ -185,7 +217,7 @@ static int k_set_irqs(struct vfio_reset_dev *dev, struct vfio_irq_set *set)
 
 static int k_device_reset(struct vfio_reset_dev *dev)
 {
-	return ioctl(dev->device_fd, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
+	return sc->ioctl(dev->device_fd, VFIO_DEVICE_RESET, NULL) < 0 ? -errno : 0;
 }
 
 static int k_hot_reset_info(struct vfio_reset_dev *dev,
@@ -277,11 +309,11 @@ static void k_close(struct vfio_reset_dev *dev)
 	if (dev->adopted)
 		return;		/* the caller's fds */
 	if (dev->device_fd >= 0)
-		close(dev->device_fd);
+		sc->close(dev->device_fd);
 	/* the group fd is shared by same-group devices of the context */
 	if (dev->group_fd >= 0 &&
 	    vfio_reset_ctx_group_fd(dev->ctx, (uint32_t)dev->group_id) < 0)
-		close(dev->group_fd);
+		sc->close(dev->group_fd);
 }
 
 static const struct vfio_reset_ops kernel_ops = {
@@ -342,19 +374,19 @@ static int open_container(struct vfio_reset_ctx *ctx, struct vfio_reset_err *err
 
 	if (ctx->container_fd >= 0)
 		return 0;
-	fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	fd = sc->open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return vfio_reset_set_err(err, -errno, errno == ENOENT ?
 					  VFIO_RESET_ERR_NOT_FOUND : VFIO_RESET_ERR_GENERIC,
 					  "cannot open /dev/vfio/vfio: %s", strerror(errno));
-	ret = ioctl(fd, VFIO_GET_API_VERSION);
+	ret = sc->ioctl(fd, VFIO_GET_API_VERSION, NULL);
 	if (ret != VFIO_API_VERSION) {
-		close(fd);
+		sc->close(fd);
 		return vfio_reset_set_err(err, -EPROTO, VFIO_RESET_ERR_GENERIC,
 					  "unexpected VFIO API version %d", ret);
 	}
-	if (ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0) {
-		close(fd);
+	if (sc->ioctl(fd, VFIO_CHECK_EXTENSION, (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU) <= 0) {
+		sc->close(fd);
 		return vfio_reset_set_err(err, -ENOTSUP, VFIO_RESET_ERR_GENERIC,
 					  "container lacks VFIO_TYPE1v2_IOMMU");
 	}
@@ -379,7 +411,7 @@ static int open_group_path(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *de
 	gfd = vfio_reset_ctx_group_fd(ctx, (uint32_t)dev->group_id);
 	if (gfd < 0) {
 		snprintf(path, sizeof(path), "/dev/vfio/%lld", (long long)dev->group_id);
-		gfd = open(path, O_RDWR | O_CLOEXEC);
+		gfd = sc->open(path, O_RDWR | O_CLOEXEC);
 		if (gfd < 0)
 			return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
 						  "cannot open %s: %s%s", path, strerror(errno),
@@ -408,14 +440,15 @@ static int open_group_path(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *de
 	}
 	/* the IOMMU model is set once per container, after its first group */
 	if (!ctx->container_has_iommu) {
-		if (ioctl(ctx->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0) {
+		if (sc->ioctl(ctx->container_fd, VFIO_SET_IOMMU,
+			      (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU) < 0) {
 			ret = vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
 						 "VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
 			goto fail;
 		}
 		ctx->container_has_iommu = true;
 	}
-	dev->device_fd = ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, dev->bdf);
+	dev->device_fd = sc->ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, dev->bdf);
 	if (dev->device_fd < 0) {
 		ret = vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,
 					 "VFIO_GROUP_GET_DEVICE_FD: %s", strerror(errno));
@@ -425,7 +458,7 @@ static int open_group_path(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *de
 	return 0;
 fail:
 	if (own_group_fd)
-		close(gfd);
+		sc->close(gfd);
 	return ret;
 }
 
@@ -445,13 +478,13 @@ static int open_cdev_path(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev
 					  "no vfio-dev node: kernel without CONFIG_VFIO_DEVICE_CDEV (use --group)");
 	read_group_id(ctx, dev);	/* informative on this path */
 	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
-	dev->device_fd = open(path, O_RDWR | O_CLOEXEC);
+	dev->device_fd = sc->open(path, O_RDWR | O_CLOEXEC);
 	if (dev->device_fd < 0)
 		return vfio_reset_set_err(err, -errno, errno == ENOENT ?
 					  VFIO_RESET_ERR_NO_CDEV : VFIO_RESET_ERR_GENERIC,
 					  "cannot open %s: %s", path, strerror(errno));
 	if (ctx->iommufd < 0) {
-		ctx->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+		ctx->iommufd = sc->open("/dev/iommu", O_RDWR | O_CLOEXEC);
 		if (ctx->iommufd < 0) {
 			ret = vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_NO_CDEV,
 						 "cannot open /dev/iommu: %s", strerror(errno));
@@ -488,7 +521,7 @@ static int open_cdev_path(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev
 	}
 	return 0;
 fail:
-	close(dev->device_fd);
+	sc->close(dev->device_fd);
 	dev->device_fd = -1;
 	return ret;
 }
@@ -510,7 +543,7 @@ static int kernel_open_device(struct vfio_reset_ctx *ctx, struct vfio_reset_dev 
 
 static int fd_not_open(int fd, const char *what, struct vfio_reset_err *err)
 {
-	if (fcntl(fd, F_GETFD) >= 0)
+	if (sc->fcntl_getfd(fd) >= 0)
 		return 0;
 	return vfio_reset_set_err(err, -EBADF, VFIO_RESET_ERR_GENERIC,
 				  "%s %d is not open", what, fd);
@@ -521,9 +554,9 @@ static int fd_is_node(int fd, const char *path)
 {
 	struct stat fst, pst;
 
-	if (fstat(fd, &fst) < 0)
+	if (sc->fstat(fd, &fst) < 0)
 		return -errno;
-	if (stat(path, &pst) < 0)
+	if (sc->stat(path, &pst) < 0)
 		return -errno;
 	return S_ISCHR(fst.st_mode) && S_ISCHR(pst.st_mode) && fst.st_rdev == pst.st_rdev;
 }
@@ -532,7 +565,7 @@ static bool fd_is_chardev(int fd)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
+	return sc->fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
 }
 
 /*
@@ -542,27 +575,27 @@ static bool fd_is_chardev(int fd)
  */
 static int fdinfo_bdf(int fd, char bdf[VFIO_RESET_BDF_LEN])
 {
-	static const char key[] = "vfio-device-syspath: ";
-	char path[64], line[PATH_MAX + sizeof(key)];
-	int ret = -ENOENT;
-	FILE *f;
+	static const char key[] = "\nvfio-device-syspath: ";
+	char path[64], info[4096] = "\n", *line, *base;
+	ssize_t n;
+	int f;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "re");
-	if (!f)
+	f = sc->open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *base;
-
-		if (strncmp(line, key, sizeof(key) - 1) != 0)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		base = strrchr(line, '/');
-		ret = vfio_reset_parse_bdf(base ? base + 1 : line, bdf);
-		break;
-	}
-	fclose(f);
-	return ret;
+	n = sc->read(f, info + 1, sizeof(info) - 2);
+	sc->close(f);
+	if (n < 0)
+		return -errno;
+	info[n + 1] = '\0';
+	line = strstr(info, key);
+	if (!line)
+		return -ENOENT;
+	line += sizeof(key) - 1;
+	line[strcspn(line, "\n")] = '\0';
+	base = strrchr(line, '/');
+	return vfio_reset_parse_bdf(base ? base + 1 : line, bdf);
 }
 
 /* the BDF the caller gave and the one the kernel names agree */
@@ -597,7 +630,7 @@ static int adopt_group(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
 		ret = fd_not_open(fds->container_fd, "container_fd", err);
 		if (ret < 0)
 			return ret;
-		if (ioctl(fds->container_fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+		if (sc->ioctl(fds->container_fd, VFIO_GET_API_VERSION, NULL) != VFIO_API_VERSION)
 			return vfio_reset_set_err(err, -EINVAL, VFIO_RESET_ERR_GENERIC,
 						  "container_fd %d is not a vfio container",
 						  fds->container_fd);
@@ -690,22 +723,22 @@ static int kernel_open_group(struct vfio_reset_ctx *ctx, uint32_t group_id)
 
 	(void)ctx;
 	snprintf(path, sizeof(path), "/dev/vfio/%u", group_id);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = sc->open(path, O_RDWR | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
 static void kernel_close_fd(struct vfio_reset_ctx *ctx, int fd)
 {
 	(void)ctx;
-	close(fd);
+	sc->close(fd);
 }
 
 static void kernel_ctx_destroy(struct vfio_reset_ctx *ctx)
 {
 	if (ctx->container_fd >= 0)
-		close(ctx->container_fd);
+		sc->close(ctx->container_fd);
 	if (ctx->iommufd >= 0)
-		close(ctx->iommufd);
+		sc->close(ctx->iommufd);
 	ctx->container_fd = ctx->iommufd = -1;
 }
 
