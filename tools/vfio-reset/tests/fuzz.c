@@ -17,7 +17,6 @@
  * left out: their output is covered by the unit tests.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +25,7 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "json_check.h"
+#include "test_util.h"
 #include "vfio_reset.h"
 #include "vfio_reset_fake.h"
 
@@ -52,19 +51,6 @@ static void fuzz_bdf(const uint8_t *data, size_t size)
 	require(strlen(out) == 12);
 	require(vfio_reset_parse_bdf(out, again) == 0 && !strcmp(out, again));
 	require(!strcasecmp(in, strlen(in) == 7 ? out + 5 : out));
-}
-
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
 }
 
 static void fuzz_cli(const uint8_t *data, size_t size)

@@ -17,7 +17,7 @@
 #include "kselftest_harness.h"
 
 #include "cli.h"
-#include "json_check.h"
+#include "test_util.h"
 #include "internal.h"
 #include "vfio_reset.h"
 #include "vfio_reset_fake.h"
@@ -920,20 +920,6 @@ _Static_assert(VFIO_RESET_KERNEL_RESET_ACTIVE == VFIO_KERNEL_RESET_ACTIVE &&
 _Static_assert(sizeof(struct vfio_reset_kernel_reset_status) ==
 	       sizeof(struct vfio_device_feature_kernel_reset_status), "same fields");
 #endif
-
-/* open fds of this process: leak checks */
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
 
 TEST(test_kernel_reset_probe)
 {

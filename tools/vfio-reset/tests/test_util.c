@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A strict RFC 8259 checker for what the CLI prints (unit and fuzz tests). */
+/* Shared by the unit and fuzz tests: a strict JSON checker, an fd count. */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "json_check.h"
+#include "test_util.h"
 
 static const char *json_value(const char *p, int depth);
 
@@ -129,4 +130,17 @@ bool json_lines(const char *s, size_t *n_lines)
 		s = nl + 1;
 	}
 	return true;
+}
+
+int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
 }
