@@ -18,8 +18,10 @@
  * that ended it proves the device was reset (the setup register is
  * cleared), sets the device up again (for "state-lost" its command
  * register too, for "failed" after a function reset of its own) and
- * retries the interrupted operation.  An operation that fails without a
- * window to explain it is lost; the summary line counts them:
+ * retries the interrupted operation (each retry needs a window of its
+ * own).  An operation that fails without a window to explain it, or reads
+ * all-ones (an access the kernel let through during a reset), is lost;
+ * the summary line counts them:
  *
  *   device-keeper: <bdf>: ops N, retried R, lost L, windows W (restored A,
  *     state-lost B, failed C, not-reset D), reset-proven P, reinit I,
@@ -327,7 +329,7 @@ static int adopt(struct keeper *k)
 	ev.data.fd = k->kreset_efd;
 	if (epoll_ctl(k->epfd, EPOLL_CTL_ADD, k->kreset_efd, &ev) < 0)
 		return -errno;
-	/* conventional PCI has no ERR interrupt: the status still tells all */
+	/* no ERR interrupt (conventional PCI on 6.12): the status still tells all */
 	ret = vfio_reset_subscribe_err_fd(k->dev, k->err_efd, &err);
 	if (ret >= 0) {
 		ev.data.fd = k->err_efd;
@@ -365,6 +367,27 @@ static bool count_signals(struct keeper *k, int efd)
 	return n != 0;
 }
 
+/*
+ * VFIO_DEVICE_RESET, retried while it says -EAGAIN: just after a window
+ * the PCI core may still hold the device lock for a moment.
+ */
+static int function_reset(struct keeper *k)
+{
+	struct vfio_reset_result res;
+	struct vfio_reset_err err = { 0 };
+	int ret;
+
+	for (int i = 0; i < 50; i++) {
+		ret = vfio_reset_function(k->dev, &res, &err);
+		if (ret != -EAGAIN)
+			break;
+		usleep(20000);
+	}
+	if (ret < 0)
+		say(k, "our own reset failed: %s", err.msg);
+	return ret;
+}
+
 /* the status once no window is open: waits on the kernel-reset eventfd */
 static int settled_status(struct keeper *k, struct vfio_reset_kernel_reset_status *st)
 {
@@ -397,9 +420,7 @@ static int settled_status(struct keeper *k, struct vfio_reset_kernel_reset_statu
 static int handle_windows(struct keeper *k)
 {
 	struct vfio_reset_kernel_reset_status st;
-	struct vfio_reset_result res;
-	struct vfio_reset_err err = { 0 };
-	uint64_t ended, failed, lost;
+	uint64_t ended, failed, lost, not_reset;
 	bool decoding;
 	uint16_t cmd;
 	int ret = settled_status(k, &st);
@@ -409,34 +430,35 @@ static int handle_windows(struct keeper *k)
 	ended = st.started - k->seen.started;
 	failed = st.failed - k->seen.failed;
 	lost = st.state_lost - k->seen.state_lost;
+	not_reset = st.not_reset - k->seen.not_reset;
 	k->seen = st;
 	if (!ended)
 		return 0;
-	if (config_read16(k, PCI_COMMAND, &cmd) < 0)
-		return -EIO;
-	/* QEMU reads a BAR that does not decode as 0: know before judging it */
-	decoding = cmd & PCI_COMMAND_MEMORY;
-	if (!failed && !lost && !decoding) {
-		say(k, "window ended %s but memory decoding is off: config space not restored",
-		    st.not_reset ? "restored or not-reset" : "restored");
-		k->config_lost++;
-	}
-	/* not reset (a recovery that needed none): the setup is still there */
-	if (decoding && reg_read(k, k->regs->setup_off) == k->regs->setup_val)
-		return (int)ended;
-	/* a reset clears the setup register: the device was reset */
-	if (decoding)
-		k->reset_proven++;
 	if (failed) {
-		/* state unknown: reset it ourselves before setting it up */
-		if (vfio_reset_function(k->dev, &res, &err) < 0) {
-			say(k, "window failed and so did our reset: %s", err.msg);
+		/* state unknown: reset it ourselves, then set it up from scratch */
+		say(k, "window ended failed: resetting the device ourselves");
+		ret = function_reset(k);
+		if (ret < 0)
+			return ret;
+	} else {
+		if (config_read16(k, PCI_COMMAND, &cmd) < 0)
 			return -EIO;
+		/* QEMU reads a BAR that does not decode as 0: know before judging it */
+		decoding = cmd & PCI_COMMAND_MEMORY;
+		if (!lost && !decoding) {
+			say(k, "window ended %s but memory decoding is off: config space not "
+			    "restored", not_reset ? "restored or not-reset" : "restored");
+			k->config_lost++;
 		}
+		/* not reset (a recovery that needed none): the setup is still there */
+		if (decoding && reg_read(k, k->regs->setup_off) == k->regs->setup_val)
+			return (int)ended;
+		/* a reset clears the setup register: the device was reset */
+		if (decoding)
+			k->reset_proven++;
+		if (lost)
+			say(k, "window ended state-lost: setting up config space too");
 	}
-	if (lost || failed)
-		say(k, "window ended %s: setting up config space too",
-		    failed ? "failed" : "state-lost");
 	ret = setup_device(k);
 	if (ret < 0)
 		return ret;
@@ -463,15 +485,24 @@ static int handle_events(struct keeper *k)
 static int do_op(struct keeper *k)
 {
 	uint32_t val = (uint32_t)(k->ops * 2654435761u) & k->regs->work_mask;
+	uint32_t work, setup;
 	int ret;
 
-	for (int attempt = 0; attempt < 3; attempt++) {
+	/* each retry needs a window of its own to explain it */
+	for (;;) {
 		reg_write(k, k->regs->work_off, val);
-		if (reg_read(k, k->regs->work_off) == val &&
-		    reg_read(k, k->regs->setup_off) == k->regs->setup_val) {
+		work = reg_read(k, k->regs->work_off);
+		setup = reg_read(k, k->regs->setup_off);
+		if (work == val && setup == k->regs->setup_val) {
 			k->ops++;
 			return 0;
 		}
+		/*
+		 * All-ones is a read the kernel let through while the device
+		 * was in reset (or gone): a broken window, never explained.
+		 */
+		if (work == ~0u || setup == ~0u)
+			break;
 		ret = handle_windows(k);
 		if (ret < 0)
 			return ret;
@@ -482,8 +513,7 @@ static int do_op(struct keeper *k)
 	k->lost++;
 	if (k->lost <= 5)
 		say(k, "operation %llu lost: work 0x%08x (wrote 0x%08x), setup 0x%08x",
-		    (unsigned long long)k->ops, reg_read(k, k->regs->work_off), val,
-		    reg_read(k, k->regs->setup_off));
+		    (unsigned long long)k->ops, work, val, setup);
 	k->ops++;
 	return 0;
 }
@@ -560,7 +590,8 @@ int main(int argc, char **argv)
 	ret = map_device(&k);
 	if (ret == 0)
 		ret = adopt(&k);
-	if (ret == -ENOTTY)
+	/* a kernel (or a library build) without the kernel-reset features */
+	if (ret == -ENOTTY || ret == -ENOTSUP)
 		return EXIT_SKIP;
 	if (ret == 0)
 		ret = setup_device(&k);
@@ -600,5 +631,6 @@ int main(int argc, char **argv)
 		close(k.group_fd);
 		close(k.container_fd);
 	}
+	/* the device was kept working; a failed or state-lost window shows in the summary */
 	return k.error || k.lost || k.config_lost || k.seen.started < windows ? 1 : 0;
 }

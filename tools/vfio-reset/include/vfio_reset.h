@@ -109,6 +109,10 @@ struct vfio_reset_adopt_fds {
 	uint32_t devid;		/* out_devid of VFIO_DEVICE_BIND_IOMMUFD, 0: unknown */
 };
 
+/* every fd -1 (0 is a valid fd): start from this, then set what you hold */
+#define VFIO_RESET_ADOPT_FDS_INIT \
+	{ .device_fd = -1, .group_fd = -1, .container_fd = -1, .iommufd = -1, .devid = 0 }
+
 /*
  * Make a device handle from fds the caller owns, instead of opening the
  * device: the way to plan, reset and watch a device a VM is using (a
@@ -131,7 +135,13 @@ struct vfio_reset_adopt_fds {
  *
  * Returns 0 with *out set, or a negative errno with err filled: -EBADF
  * for a closed fd, -EINVAL for a missing or contradictory fd, an fd that
- * is not what its member says, or a bdf that is not the device's.
+ * is not what its member says, or a bdf that is not the device's,
+ * -ENODEV for a device sysfs does not show bound to vfio-pci or without
+ * an IOMMU group (group path).  The kernel cannot be asked which
+ * container or iommufd a device fd is attached to: container_fd is only
+ * checked to be a container, and iommufd to be /dev/iommu.  A context
+ * should adopt devices of one container or iommufd: hot reset ownership
+ * is decided per container or iommufd.
  */
 int vfio_reset_adopt(struct vfio_reset_ctx *ctx, const char *bdf,
 		     const struct vfio_reset_adopt_fds *fds,
@@ -245,12 +255,13 @@ int vfio_reset_hot(struct vfio_reset_dev *dev, struct vfio_reset_result *res,
 		   struct vfio_reset_err *err);
 
 /*
- * vfio_reset_hot() with options, as QEMU's vfio_pci_hot_reset() has them.
+ * vfio_reset_hot() with options after QEMU's vfio_pci_hot_reset().
  *
  * VFIO_RESET_HOT_SINGLE: reset only if the scope is this device alone (a
  *   device reset the VMM wants for one device, not a bus reset of its
- *   neighbours); -EPERM, before any ioctl, if the scope holds other
- *   functions.
+ *   neighbours); -EPERM, before the reset ioctl, if the scope holds any
+ *   other function.  (QEMU's single mode is looser: it refuses only when
+ *   another device of the VM is in scope, with -EINVAL.)
  * VFIO_RESET_HOT_OPEN_GROUPS: on the group path, open the groups of the
  *   scope the context does not hold, as proof of ownership, for the
  *   ioctl's duration.  Without it a group not held fails the reset with
@@ -285,14 +296,19 @@ int vfio_reset_hot_ex(struct vfio_reset_dev *dev, const struct vfio_reset_hot_op
 /*
  * eventfd (nonblocking, close-on-exec, owned by the caller) triggered on
  * AER errors (VFIO_PCI_ERR_IRQ_INDEX); returns the fd or -errno.  The
- * caller closes it after vfio_reset_unsubscribe_err().
+ * caller closes it after vfio_reset_unsubscribe_err() or
+ * vfio_reset_close(), which disarm it.
+ *
+ * The kernel keeps one ERR trigger per device, for every fd of it: arming
+ * one through the library replaces any the VMM armed itself.
  */
 int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err);
 
 /*
  * Arm the caller's eventfd fd (>= 0) on VFIO_PCI_ERR_IRQ_INDEX instead;
  * the library never closes it.  Returns fd or a negative errno with err
- * filled (-EINVAL: conventional PCI device, or fd < 0 or not an eventfd;
+ * filled (-EINVAL: fd < 0 or not an eventfd, or a conventional PCI device
+ * on kernels that offer ERR only for PCI Express, 6.12 among them;
  * -EBADF: fd not open; -ENOTSUP: the kernel offers no ERR interrupt).
  * The ERR eventfd is signalled once per error, when vfio-pci's error
  * handler runs (with the recovery series, once the recovery window has
@@ -302,9 +318,10 @@ int vfio_reset_subscribe_err_fd(struct vfio_reset_dev *dev, int fd,
 				struct vfio_reset_err *err);
 
 /*
- * Disarm the ERR eventfd (SET_IRQS with fd -1; 0 also when none is
- * armed); the fd is the caller's to close.  0 or a negative errno with
- * err filled.
+ * Disarm the ERR eventfd the library armed (SET_IRQS with fd -1); 0
+ * without an ioctl when it armed none, so a trigger the VMM armed itself
+ * is left alone.  The fd is the caller's to close.  0 or a negative errno
+ * with err filled (the eventfd then stays armed).
  */
 int vfio_reset_unsubscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err);
 

@@ -3,7 +3,11 @@
  * libvfio-reset backend interface: how a device handle reaches the
  * kernel (or anything that answers like it).  Consumers of the library
  * need only vfio_reset.h; this header is for backend implementers, the
- * CLI and the tests.  It is not yet stable across minor versions.
+ * CLI and the tests.  It is not yet stable across minor versions: its
+ * structs grow at their end, and its symbols sit in the version node of
+ * the minor version whose layout they have (lib/libvfio-reset.map), so
+ * that a backend built against an older minor version fails to load
+ * instead of misbehaving.
  */
 #ifndef VFIO_RESET_BACKEND_H
 #define VFIO_RESET_BACKEND_H
@@ -47,8 +51,8 @@ extern const struct vfio_reset_sys vfio_reset_sys_host;
  * or non-Linux backend can implement them.  Each returns 0 or a negative
  * errno (the kernel's, for the kernel backend).  The library calls them
  * from the thread that called it, one at a time per context (see
- * vfio_reset.h), except kernel_reset_status, which may run concurrently
- * with any other op of the same device.
+ * vfio_reset.h), except kernel_reset_probe and kernel_reset_status,
+ * which may run concurrently with any other op of the same device.
  */
 struct vfio_reset_ops {
 	/* VFIO_DEVICE_GET_INFO: flags (PCI, RESET), num_regions, num_irqs */
@@ -115,6 +119,11 @@ struct vfio_reset_backend {
 	const char *name;
 	int (*open_device)(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
 			   struct vfio_reset_err *err);
+	/* open a group fd only as proof of ownership for a hot reset */
+	int (*open_group)(struct vfio_reset_ctx *ctx, uint32_t group_id);
+	void (*close_fd)(struct vfio_reset_ctx *ctx, int fd);
+	void (*ctx_destroy)(struct vfio_reset_ctx *ctx);
+	/* 1.1 */
 	/*
 	 * vfio_reset_adopt(): check the caller's fds and set dev up around
 	 * them (ops, device_fd, group_fd, group_id, devid; bdf if empty).
@@ -124,10 +133,6 @@ struct vfio_reset_backend {
 	int (*adopt_device)(struct vfio_reset_ctx *ctx, struct vfio_reset_dev *dev,
 			    const struct vfio_reset_adopt_fds *fds,
 			    struct vfio_reset_err *err);
-	/* open a group fd only as proof of ownership for a hot reset */
-	int (*open_group)(struct vfio_reset_ctx *ctx, uint32_t group_id);
-	void (*close_fd)(struct vfio_reset_ctx *ctx, int fd);
-	void (*ctx_destroy)(struct vfio_reset_ctx *ctx);
 };
 
 extern const struct vfio_reset_backend vfio_reset_backend_kernel;
@@ -140,13 +145,15 @@ struct vfio_reset_dev {
 	char bdf[VFIO_RESET_BDF_LEN];
 	enum vfio_reset_path path;	/* resolved: GROUP or CDEV */
 	int device_fd;
-	bool adopted;			/* fds are the caller's: ops->close closes none */
 	int64_t group_id;		/* -1 if unknown */
 	int group_fd;			/* group path only, else -1 */
 	uint32_t devid;			/* cdev path: devid from BIND_IOMMUFD */
 	/* kernel-reset eventfd armed through the library, -1 if none */
 	int kreset_fd;
 	bool kreset_fd_owned;		/* created by the library: it closes it */
+	/* 1.1 */
+	bool adopted;			/* fds are the caller's: ops->close closes none */
+	int err_fd;			/* ERR eventfd armed through the library, -1 if none */
 };
 
 struct vfio_reset_ctx *vfio_reset_ctx_new(const struct vfio_reset_backend *backend,

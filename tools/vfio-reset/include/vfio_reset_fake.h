@@ -26,7 +26,7 @@ struct vfio_fake_device {
 	int iommu_group;		/* -1: none */
 	const char *reset_method;	/* NULL: attribute absent */
 	bool has_cdev;
-	bool conventional;		/* conventional PCI: no ERR irq */
+	bool conventional;		/* conventional PCI on a kernel (6.12) with ERR for PCIe only */
 	uint32_t info_flags;
 	const char *scope[VFIO_FAKE_MAX_SCOPE];	/* hot reset scope; empty: -ENODEV */
 	int get_info_err, hot_info_err, reset_err, hot_reset_err;

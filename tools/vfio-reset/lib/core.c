@@ -276,6 +276,7 @@ static struct vfio_reset_dev *new_dev(struct vfio_reset_ctx *ctx, const char *ca
 	dev->group_fd = -1;
 	dev->group_id = -1;
 	dev->kreset_fd = -1;
+	dev->err_fd = -1;
 	return dev;
 }
 
@@ -372,6 +373,7 @@ void vfio_reset_close(struct vfio_reset_dev *dev)
 		return;
 	/* while the device fd is still open: disarm, close the library's fd */
 	vr_kernel_reset_release(dev);
+	vr_err_release(dev);
 	ctx = dev->ctx;
 	for (size_t i = 0; i < ctx->n_devs; i++) {
 		if (ctx->devs[i] == dev) {

@@ -38,6 +38,8 @@ uint64_t vr_now_ns(void);
  * (best effort, errors ignored) and close it if the library created it.
  */
 void vr_kernel_reset_release(struct vfio_reset_dev *dev);
+/* vfio_reset_close(): disarm the ERR eventfd if the library armed one */
+void vr_err_release(struct vfio_reset_dev *dev);
 
 /*
  * The system calls of the kernel backend's device ops and opening paths

@@ -323,11 +323,12 @@ static int err_irq_check(struct vfio_reset_dev *dev, struct vfio_reset_err *err)
 	};
 	int ret;
 
-	/* vfio_pci_ioctl_get_irq_info(): -EINVAL unless pci_is_pcie() */
+	/* older kernels (6.12): -EINVAL unless pci_is_pcie(); 7.x offer it to all */
 	ret = dev->ops->get_irq_info(dev, &info);
 	if (ret == -EINVAL)
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "no error notification: not a PCI Express device");
+					  "no error notification: this kernel offers it only for "
+					  "PCI Express devices");
 	if (ret < 0)
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
 					  "VFIO_DEVICE_GET_IRQ_INFO(ERR) failed: %s", strerror(-ret));
@@ -360,6 +361,7 @@ int vfio_reset_subscribe_err_fd(struct vfio_reset_dev *dev, int fd,
 	if (ret < 0)
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
 					  "VFIO_DEVICE_SET_IRQS(ERR) failed: %s", strerror(-ret));
+	dev->err_fd = fd;
 	return fd;
 }
 
@@ -382,14 +384,26 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
 
 int vfio_reset_unsubscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *err)
 {
-	/* fd -1 disarms whether or not one is armed (DATA_NONE would -EINVAL) */
-	int ret = set_trigger(dev, VFIO_PCI_ERR_IRQ_INDEX, -1);
+	int ret;
 
+	/* the trigger is per device: never disarm one the VMM armed itself */
+	if (dev->err_fd < 0)
+		return 0;
+	/* fd -1 disarms (DATA_NONE would -EINVAL with nothing armed) */
+	ret = set_trigger(dev, VFIO_PCI_ERR_IRQ_INDEX, -1);
 	if (ret < 0)
 		return vfio_reset_set_err(err, ret, VFIO_RESET_ERR_GENERIC,
-					  "VFIO_DEVICE_SET_IRQS(ERR, disarm) failed: %s",
-					  strerror(-ret));
+					  "VFIO_DEVICE_SET_IRQS(ERR, disarm) failed: %s; eventfd %d "
+					  "stays armed", strerror(-ret), dev->err_fd);
+	dev->err_fd = -1;
 	return 0;
+}
+
+void vr_err_release(struct vfio_reset_dev *dev)
+{
+	if (dev->err_fd >= 0 && dev->ops && dev->ops->set_irqs)
+		(void)set_trigger(dev, VFIO_PCI_ERR_IRQ_INDEX, -1);
+	dev->err_fd = -1;
 }
 
 /* ---- kernel-reset features ---- */

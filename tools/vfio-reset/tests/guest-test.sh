@@ -158,8 +158,9 @@ fi
 # fds into the library and works on it while the kernel resets it three
 # times behind its back (sysfs reset; the second through the parent port's
 # reset_subordinate where the kernel has it).  No operation may be lost,
-# every window must end restored with config space back, and each set-up
-# again must follow a reset the keeper proved (its setup register cleared).
+# every window must end restored with config space back and be a reset the
+# keeper proved (its setup register cleared) and set up again, and no
+# window may cost more than one retry.
 keep_device() {
 	dev=$1 path=$2
 	out=/tmp/device-keeper.out
@@ -194,13 +195,16 @@ keep_device() {
 	line=$(grep '^device-keeper:' "$out" || true)
 	proven=$(printf '%s\n' "$line" | sed -n 's/.*reset-proven \([0-9]*\),.*/\1/p')
 	reinit=$(printf '%s\n' "$line" | sed -n 's/.* reinit \([0-9]*\),.*/\1/p')
+	retried=$(printf '%s\n' "$line" | sed -n 's/.* retried \([0-9]*\),.*/\1/p')
 	diag "$line"
 	if [ "$rc" -ne 0 ] || [ "$krc" -ne 0 ]; then
 		diag "$dev: resets rc $rc, device-keeper exit $krc"
 	elif ! case $line in *" lost 0, windows 3 (restored 3, "*" config-lost 0,"*) true ;; *) false ;; esac; then
 		diag "$dev: want 0 lost, 3 windows ended restored, config space back"
-	elif [ -z "$reinit" ] || [ "$reinit" -lt 1 ] || [ "$proven" != "$reinit" ]; then
-		diag "$dev: want each set-up after a proven reset (reset-proven $proven, reinit $reinit)"
+	elif [ "$proven" != 3 ] || [ "$reinit" != 3 ]; then
+		diag "$dev: want each window a proven reset, then a set-up (reset-proven $proven, reinit $reinit)"
+	elif [ -z "$retried" ] || [ "$retried" -gt 3 ]; then
+		diag "$dev: more retries ($retried) than windows: accesses got through a window"
 	else
 		ok "$name"
 		return

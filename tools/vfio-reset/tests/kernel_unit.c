@@ -535,6 +535,15 @@ TEST_F(kernel, err_irq_layout)
 	EXPECT_EQ(0, vfio_reset_unsubscribe_err(dev, &self->err));
 	EXPECT_EQ(-1, k.irq_fd);
 	EXPECT_EQ(1u, k.irq_set.count);
+	/* nothing armed by the library: no ioctl, the VMM's own trigger stays */
+	k.n_log = 0;
+	EXPECT_EQ(0, vfio_reset_unsubscribe_err(dev, &self->err));
+	EXPECT_EQ(0u, k.n_log);
+	/* armed by the library: close disarms it */
+	EXPECT_EQ(FD_FDINFO, vfio_reset_subscribe_err_fd(dev, FD_FDINFO, &self->err));
+	vfio_reset_close(dev);
+	EXPECT_EQ(-1, k.irq_fd);
+	EXPECT_TRUE(k.open[FD_FDINFO]);
 }
 
 /* a VMM's own fds: adopted, used, never closed */

@@ -891,6 +891,11 @@ TEST(test_err_subscription_caller_fd)
 	EXPECT_TRUE(vfio_reset_unsubscribe_err(d0, &f.err) == 0 && f.fake.err_eventfd == -1);
 	EXPECT_TRUE(vfio_reset_unsubscribe_err(d0, &f.err) == 0);	/* nothing armed: fine */
 	EXPECT_TRUE(fd_open(efd));
+	/* a trigger the VMM armed itself is not the library's to disarm */
+	f.fake.err_eventfd = 77;
+	EXPECT_EQ(0, vfio_reset_unsubscribe_err(d0, &f.err));
+	EXPECT_EQ(77, f.fake.err_eventfd);
+	f.fake.err_eventfd = -1;
 	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, -1, &f.err) == -EINVAL &&
 	      !strcmp(f.err.msg, "invalid eventfd -1 for the ERR notification"));
 	EXPECT_TRUE(pipe(pipefd) == 0);
@@ -900,9 +905,15 @@ TEST(test_err_subscription_caller_fd)
 	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, pipefd[0], &f.err) == -EBADF &&
 	      strstr(f.err.msg, "is not open"));
 	close(pipefd[1]);
+	/* what the library armed, close disarms; the fd stays the caller's */
+	EXPECT_EQ(efd, vfio_reset_subscribe_err_fd(d0, efd, &f.err));
+	vfio_reset_close(d0);
+	EXPECT_EQ(-1, f.fake.err_eventfd);
+	EXPECT_TRUE(fd_open(efd));
+	d0 = fx_open(&f, "0000:01:00.0", VFIO_RESET_PATH_CDEV);
 	f.fake.devs[0].conventional = true;
 	EXPECT_TRUE(vfio_reset_subscribe_err_fd(d0, efd, &f.err) == -EINVAL &&
-	      strstr(f.err.msg, "PCI Express"));
+	      strstr(f.err.msg, "only for PCI Express devices"));
 	fx_done(&f);
 	EXPECT_TRUE(fd_open(efd));
 	close(efd);
