@@ -11,7 +11,8 @@
 #     --results DIR      where console.log goes (check, cmd)
 #     --tests "A B"      only these test binaries (check)
 #     --cmd "COMMAND"    the guest command (cmd)
-#     --require LIST     features the kernel must offer (VFIO_SELFTESTS_REQUIRE)
+#     --require LIST     features the kernel must offer (VFIO_SELFTESTS_REQUIRE),
+#                        besides fault-injection, which every harness kernel has
 #     --timeout SECONDS  kill QEMU after this long (default 3600)
 #     --qemu PATH        this qemu-system-x86_64 (else scripts/qemu.sh chooses)
 #
@@ -63,7 +64,10 @@ fi
 # One 1 GiB and two 2 MiB huge pages for upstream's DMA-mapping test.
 append="console=ttyS0 panic=-1 rdinit=/init vfio_pci.enable_sriov=1 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=2 vfio.mode=$mode"
 [ -z "$tests" ] || append="$append vfio.tests=$(echo "$tests" | tr ' ' ,)"
-[ -z "$require" ] || append="$append vfio.require=$require"
+# Every kernel the harness builds carries configs/20-debug.config, whose
+# fault injection the fail-nth test needs: never let it skip here.
+require=${require:+$require,}fault-injection
+append="$append vfio.require=$require"
 
 # shellcheck disable=SC2207 # one QEMU argument per line, none with spaces
 topology=($(python3 "$TOP/scripts/topology.py" qemu-args "$TOP/configs/topology"))
