@@ -130,8 +130,9 @@ struct vfio_reset_adopt_fds {
  * A context holds either adopted devices or devices it opened itself
  * (mixing them would put them in different containers or iommufds, so
  * neither would count as owned for a hot reset): -EINVAL otherwise.
- * Hot resets of adopted devices never open groups the caller does not
- * hold (see vfio_reset_hot_ex()).
+ * vfio_reset_hot() of an adopted device never opens a group the caller
+ * does not hold; vfio_reset_hot_ex() does only with
+ * VFIO_RESET_HOT_OPEN_GROUPS.
  *
  * Returns 0 with *out set, or a negative errno with err filled: -EBADF
  * for a closed fd, -EINVAL for a missing or contradictory fd, an fd that

@@ -243,13 +243,20 @@ static int check_ctx_kind(struct vfio_reset_ctx *ctx, bool adopting,
 	return 0;
 }
 
-static int check_not_open(struct vfio_reset_ctx *ctx, const char *bdf,
-			  struct vfio_reset_err *err)
+struct vfio_reset_dev *vr_ctx_dev(struct vfio_reset_ctx *ctx, const char *bdf)
 {
 	for (size_t i = 0; i < ctx->n_devs; i++)
 		if (strcmp(ctx->devs[i]->bdf, bdf) == 0)
-			return vfio_reset_set_err(err, -EBUSY, VFIO_RESET_ERR_GENERIC,
-						  "device already open in this context");
+			return ctx->devs[i];
+	return NULL;
+}
+
+static int check_not_open(struct vfio_reset_ctx *ctx, const char *bdf,
+			  struct vfio_reset_err *err)
+{
+	if (vr_ctx_dev(ctx, bdf))
+		return vfio_reset_set_err(err, -EBUSY, VFIO_RESET_ERR_GENERIC,
+					  "device already open in this context");
 	return 0;
 }
 

@@ -33,6 +33,8 @@ int vr_sys_dir_entry(struct vfio_reset_ctx *ctx, const char *bdf,
 int vr_sys_dev_exists(struct vfio_reset_ctx *ctx, const char *bdf);
 int vr_sys_node_exists(struct vfio_reset_ctx *ctx, const char *path);
 uint64_t vr_now_ns(void);
+/* the device of ctx with this canonical BDF, or NULL */
+struct vfio_reset_dev *vr_ctx_dev(struct vfio_reset_ctx *ctx, const char *bdf);
 /*
  * vfio_reset_close(): disarm the kernel-reset eventfd if one is armed
  * (best effort, errors ignored) and close it if the library created it.

@@ -129,15 +129,6 @@ static int hot_reset_failed(const struct vfio_reset_plan *plan, int ret,
 	}
 }
 
-/* the device of the context with this BDF, or NULL */
-static struct vfio_reset_dev *ctx_dev(struct vfio_reset_ctx *ctx, const char *bdf)
-{
-	for (size_t i = 0; i < ctx->n_devs; i++)
-		if (strcmp(ctx->devs[i]->bdf, bdf) == 0)
-			return ctx->devs[i];
-	return NULL;
-}
-
 /* VFIO_RESET_HOT_SINGLE: -EPERM unless the scope is this device alone */
 static int check_single(struct vfio_reset_dev *dev, const struct vfio_reset_plan *plan,
 			struct vfio_reset_err *err)
@@ -163,7 +154,9 @@ static int gather_group_fds(struct vfio_reset_ctx *ctx, const struct vfio_reset_
 {
 	size_t n_fds = 0;
 
-	for (size_t i = 0; i < plan->n_affected && !vfio_reset_plan_uses_devid(plan); i++) {
+	for (size_t i = 0; i < plan->n_affected; i++) {
+		if (vfio_reset_plan_uses_devid(plan))
+			break;
 		uint32_t gid = plan->affected[i].group_id;
 		int fd = vfio_reset_ctx_group_fd(ctx, gid);
 
@@ -201,7 +194,7 @@ static int run_pre_reset(struct vfio_reset_ctx *ctx, const struct vfio_reset_pla
 {
 	*n_pre = 0;
 	for (size_t i = 0; i < plan->n_affected; i++) {
-		struct vfio_reset_dev *d = ctx_dev(ctx, plan->affected[i].bdf);
+		struct vfio_reset_dev *d = vr_ctx_dev(ctx, plan->affected[i].bdf);
 		int ret;
 
 		if (!d)
@@ -369,9 +362,6 @@ int vfio_reset_subscribe_err(struct vfio_reset_dev *dev, struct vfio_reset_err *
 {
 	int efd, ret;
 
-	ret = err_irq_check(dev, err);
-	if (ret < 0)
-		return ret;
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (efd < 0)
 		return vfio_reset_set_err(err, -errno, VFIO_RESET_ERR_GENERIC,

@@ -147,7 +147,6 @@ enum tri { ANY, YES, NO };
 #define OWN(o) ((int)(o) + 1)	/* .own1 = 0: not checked */
 
 struct plan_case {
-	const char *name;
 	int g0, g1;			/* fx_slot() arguments */
 	const char *drv1;
 	void (*setup)(struct fx *);	/* after fx_slot, before open */
@@ -317,79 +316,79 @@ FIXTURE_VARIANT(plan) {
 
 /* cdev */
 FIXTURE_VARIANT_ADD(plan, cdev_all_opened_devid) {
-	.row = { "test_plan_cdev_all_opened_devid", 10, 11, "vfio-pci", .path = CDEV, .open_peer = true,
+	.row = { 10, 11, "vfio-pci", .path = CDEV, .open_peer = true,
 	  .own1 = OWN(VFIO_RESET_OWNED_DEVID), .hot_reset = YES, .function_reset = YES,
 	  .no_blockers = true, .more = more_all_opened_devid},
 };
 
 FIXTURE_VARIANT_ADD(plan, cdev_devid_owned_same_group) {
-	.row = { "test_plan_cdev_devid_owned_same_group", 10, 10, "vfio-pci", .path = CDEV,
+	.row = { 10, 10, "vfio-pci", .path = CDEV,
 	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .no_blockers = true,
 	  .more = more_devid_owned_same_group},
 };
 
 FIXTURE_VARIANT_ADD(plan, cdev_not_owned) {
-	.row = { "test_plan_cdev_not_owned", 10, 11, "vfio-pci", .path = CDEV,
+	.row = { 10, 11, "vfio-pci", .path = CDEV,
 	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_reset = NO, .hot_blocker = -EINVAL,
 	  .hot_text = "0000:01:00.1 is not owned", .more = more_not_owned},
 };
 
 FIXTURE_VARIANT_ADD(plan, cdev_foreign_driver) {
-	.row = { "test_plan_cdev_foreign_driver", 10, 11, "nvme", .path = CDEV,
+	.row = { 10, 11, "nvme", .path = CDEV,
 	  .own1 = OWN(VFIO_RESET_NOT_OWNED), .hot_blocker = -EINVAL,	/* no duplicate */
 	  .hot_text = "bound to nvme"},
 };
 
 /* group */
 FIXTURE_VARIANT_ADD(plan, group_held_and_openable) {
-	.row = { "test_plan_group_held_and_openable", 10, 11, "vfio-pci", .path = GROUP, .flags = PROBE,
+	.row = { 10, 11, "vfio-pci", .path = GROUP, .flags = PROBE,
 	  .own1 = OWN(VFIO_RESET_GROUP_OPENABLE), .hot_reset = YES, .no_blockers = true,
 	  .more = more_held_and_openable},
 };
 
 FIXTURE_VARIANT_ADD(plan, group_not_held_without_probe) {
-	.row = { "test_plan_group_not_held_without_probe", 10, 11, "vfio-pci", .path = GROUP,
+	.row = { 10, 11, "vfio-pci", .path = GROUP,
 	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_reset = NO, .hot_blocker = -EINVAL,
 	  .hot_text = "group 11"},
 };
 
 FIXTURE_VARIANT_ADD(plan, group_busy) {
-	.row = { "test_plan_group_busy", 10, 11, "vfio-pci", busy_group_11, GROUP, .flags = PROBE,
+	.row = { 10, 11, "vfio-pci", busy_group_11, GROUP, .flags = PROBE,
 	  .own1 = OWN(VFIO_RESET_GROUP_UNAVAILABLE), .hot_text = "cannot be opened",
 	  .more = more_group_busy},
 };
 
 /* .1 unbound: group viable, not in dev_set */
 FIXTURE_VARIANT_ADD(plan, group_foreign_unbound) {
-	.row = { "test_plan_group_foreign_unbound", 10, 12, NULL, .path = GROUP, .flags = PROBE,
+	.row = { 10, 12, NULL, .path = GROUP, .flags = PROBE,
 	  .hot_reset = NO, .hot_text = "not bound to any driver", .more = more_unbound},
 };
 
 FIXTURE_VARIANT_ADD(plan, group_same_group) {
-	.row = { "test_plan_group_same_group", 10, 10, "vfio-pci", .path = GROUP,
+	.row = { 10, 10, "vfio-pci", .path = GROUP,
 	  .own1 = OWN(VFIO_RESET_GROUP_HELD), .hot_reset = YES},
 };
 
 FIXTURE_VARIANT_ADD(plan, group_eperm_no_iommu_group) {
-	.row = { "test_plan_group_eperm_no_iommu_group", 10, -1, "vfio-pci", .path = GROUP,
+	.row = { 10, -1, "vfio-pci", .path = GROUP,
 	  .hot_reset = NO, .hot_info_err = -EPERM, .hot_blocker = -EPERM,
 	  .more = more_no_affected},
 };
 
 /* HOT_RESET_INFO sizing and errors */
 FIXTURE_VARIANT_ADD(plan, enospc_retry) {
-	.row = { "test_plan_enospc_retry", 10, 10, "vfio-pci", widen_6, CDEV,
+	.row = { 10, 10, "vfio-pci", widen_6, CDEV,
 	  .hot_reset = YES, .more = more_enospc_retry},
 };
 
 FIXTURE_VARIANT_ADD(plan, enodev_and_no_function_reset) {
-	.row = { "test_plan_enodev_and_no_function_reset", 10, 11, "vfio-pci", no_slot_no_method, CDEV,
+	.row = { 10, 11, "vfio-pci", no_slot_no_method, CDEV,
 	  .function_reset = NO, .hot_info_err = -ENODEV, .hot_blocker = -ENODEV,
 	  .more = more_no_function_reset},
 };
 
 FIXTURE_VARIANT_ADD(plan, device_without_sysfs) {
-	.row = { "test_plan_device_without_sysfs", 10, 10, "vfio-pci", no_sysfs, CDEV,
+	.row = { 10, 10, "vfio-pci", no_sysfs, CDEV,
 	  .own1 = OWN(VFIO_RESET_OWNED_IMPLICIT), .hot_reset = YES, .function_reset = YES,
 	  .more = more_without_sysfs},
 };
@@ -608,7 +607,6 @@ static struct vfio_reset_dev *fx_adopt(struct fx *f, size_t i, bool cdev)
 
 /* one refused adoption: its errno and the start of its message */
 struct adopt_case {
-	const char *name;
 	const char *bdf;
 	void (*edit)(struct vfio_reset_adopt_fds *fds);
 	int err;
@@ -637,41 +635,41 @@ FIXTURE_VARIANT(adopt) {
 };
 
 FIXTURE_VARIANT_ADD(adopt, no_device_fd) {
-	.row = { "no_device_fd", "0000:01:00.0", no_device_fd, -EINVAL,
+	.row = { "0000:01:00.0", no_device_fd, -EINVAL,
 	  "no device fd to adopt (device_fd -1)"},
 };
 
 FIXTURE_VARIANT_ADD(adopt, both_paths) {
-	.row = { "both_paths", "0000:01:00.0", both_paths, -EINVAL,
+	.row = { "0000:01:00.0", both_paths, -EINVAL,
 	  "pass exactly one of group_fd (group path, now 1010) and iommufd (cdev path, now 7)"},
 };
 
 FIXTURE_VARIANT_ADD(adopt, no_path) {
-	.row = { "no_path", "0000:01:00.0", no_path, -EINVAL,
+	.row = { "0000:01:00.0", no_path, -EINVAL,
 	  "pass exactly one of group_fd (group path, now -1) and iommufd (cdev path, now -1)"},
 };
 
 FIXTURE_VARIANT_ADD(adopt, container_on_cdev) {
-	.row = { "container_on_cdev", "0000:01:00.0", container_on_cdev, -EINVAL,
+	.row = { "0000:01:00.0", container_on_cdev, -EINVAL,
 	  "container_fd 8 given on the cdev path (iommufd 7)"},
 };
 
 FIXTURE_VARIANT_ADD(adopt, bad_bdf) {
-	.row = { "bad_bdf", "+1:00.0", NULL, -EINVAL, "'+1:00.0' is not a PCI address"},
+	.row = { "+1:00.0", NULL, -EINVAL, "'+1:00.0' is not a PCI address"},
 };
 
 FIXTURE_VARIANT_ADD(adopt, not_a_device_fd) {
-	.row = { "not_a_device_fd", "0000:01:00.0", not_a_device, -EINVAL,
+	.row = { "0000:01:00.0", not_a_device, -EINVAL,
 	  "fd 3 is not a vfio-pci device fd"},
 };
 
 FIXTURE_VARIANT_ADD(adopt, fd_of_another_device) {
-	.row = { "fd_of_another_device", "0000:01:00.0", other_device, -EINVAL,
+	.row = { "0000:01:00.0", other_device, -EINVAL,
 	  "device fd 101 is 0000:01:00.1, not 0000:01:00.0"},
 };
 
 FIXTURE_VARIANT_ADD(adopt, wrong_group_fd) {
-	.row = { "wrong_group_fd", "0000:01:00.0", wrong_group, -EINVAL,
+	.row = { "0000:01:00.0", wrong_group, -EINVAL,
 	  "group_fd 1011 is not the group of 0000:01:00.0"},
 };
 
@@ -1321,7 +1319,6 @@ static void cli_expect(struct __test_metadata *_metadata, struct vfio_fake *fake
 
 /* a fresh two-function slot (.1 bound to drv1), then each row in order */
 struct cli_suite {
-	const char *name;
 	const char *drv1;
 	const struct cli_case *cases;
 	size_t n;
@@ -1463,23 +1460,23 @@ FIXTURE_VARIANT(cli) {
 };
 
 FIXTURE_VARIANT_ADD(cli, usage) {
-	.row = { "test_cli_usage", "vfio-pci", CASES(cli_usage), NULL},
+	.row = { "vfio-pci", CASES(cli_usage), NULL},
 };
 
 FIXTURE_VARIANT_ADD(cli, device_errors) {
-	.row = { "test_cli_device_errors", "nvme", CASES(cli_device_errors), NULL},
+	.row = { "nvme", CASES(cli_device_errors), NULL},
 };
 
 FIXTURE_VARIANT_ADD(cli, plan_and_resets) {
-	.row = { "test_cli_plan_and_resets", "vfio-pci", CASES(cli_plan_and_resets), NULL},
+	.row = { "vfio-pci", CASES(cli_plan_and_resets), NULL},
 };
 
 FIXTURE_VARIANT_ADD(cli, watch) {
-	.row = { "test_cli_watch", "vfio-pci", CASES(cli_watch), NULL},
+	.row = { "vfio-pci", CASES(cli_watch), NULL},
 };
 
 FIXTURE_VARIANT_ADD(cli, repeat_usage) {
-	.row = { "test_cli_repeat_usage", "vfio-pci", CASES(cli_repeat_usage), no_reset_called},
+	.row = { "vfio-pci", CASES(cli_repeat_usage), no_reset_called},
 };
 
 TEST_F(cli, suite)
@@ -1827,7 +1824,6 @@ TEST(test_cli_version)
 /* ---- why-not of a failed hot reset: one row per failure path ---- */
 
 struct hot_case {
-	const char *name;
 	int g0, g1;
 	const char *drv1;
 	enum vfio_reset_path path;
@@ -1855,79 +1851,79 @@ FIXTURE_VARIANT(hot_why) {
 
 /* the reported bug: group 11 was opened for the reset, EBUSY is not about it */
 FIXTURE_VARIANT_ADD(hot_why, why_ebusy_group_opened_for_reset) {
-	.row = { "test_hot_why_ebusy_group_opened_for_reset", 10, 11, "vfio-pci", GROUP, false,
+	.row = { 10, 11, "vfio-pci", GROUP, false,
 	  hot_ebusy, -EBUSY, "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: "
 	  "a device of the reset set is busy (memory lock contended, e.g. a concurrent mmap "
 	  "fault), retry", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_ebusy_groups_held) {
-	.row = { "test_hot_why_ebusy_groups_held", 10, 11, "vfio-pci", GROUP, true, hot_ebusy, -EBUSY,
+	.row = { 10, 11, "vfio-pci", GROUP, true, hot_ebusy, -EBUSY,
 	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
 	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_ebusy_cdev) {
-	.row = { "test_hot_why_ebusy_cdev", 10, 11, "vfio-pci", CDEV, true, hot_ebusy, -EBUSY,
+	.row = { 10, 11, "vfio-pci", CDEV, true, hot_ebusy, -EBUSY,
 	  "VFIO_DEVICE_PCI_HOT_RESET failed: Device or resource busy: a device of the reset "
 	  "set is busy (memory lock contended, e.g. a concurrent mmap fault), retry", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_cdev_not_owned) {
-	.row = { "test_hot_why_cdev_not_owned", 10, 11, "vfio-pci", CDEV, false, NULL, -EINVAL,
+	.row = { 10, 11, "vfio-pci", CDEV, false, NULL, -EINVAL,
 	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not owned: "
 	  "not opened in this iommufd context and no device of its IOMMU group is (or it is "
 	  "not bound to vfio-pci)", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_group_foreign_driver) {
-	.row = { "test_hot_why_group_foreign_driver", 10, 12, "nvme", GROUP, false, NULL, -EINVAL,
+	.row = { 10, 12, "nvme", GROUP, false, NULL, -EINVAL,
 	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is bound to nvme, "
 	  "not vfio-pci, so it is outside the vfio device set", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_cdev_foreign_unbound) {
-	.row = { "test_hot_why_cdev_foreign_unbound", 10, 12, NULL, CDEV, false, NULL, -EINVAL,
+	.row = { 10, 12, NULL, CDEV, false, NULL, -EINVAL,
 	  "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: 0000:01:00.1 is not bound to "
 	  "any driver, not vfio-pci, so it is outside the vfio device set", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_einval_unexplained) {
-	.row = { "test_hot_why_einval_unexplained", 10, 11, "vfio-pci", GROUP, false, hot_einval,
+	.row = { 10, 11, "vfio-pci", GROUP, false, hot_einval,
 	  -EINVAL, "VFIO_DEVICE_PCI_HOT_RESET failed: Invalid argument: the kernel refused the "
 	  "reset set although the plan found no blocker (group path, 1 group fd(s) opened for "
 	  "it); a function of the slot/bus may have changed driver or owner, re-run plan", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_other_errno) {
-	.row = { "test_hot_why_other_errno", 10, 11, "vfio-pci", CDEV, true, hot_eio, -EIO,
+	.row = { 10, 11, "vfio-pci", CDEV, true, hot_eio, -EIO,
 	  "VFIO_DEVICE_PCI_HOT_RESET failed: Input/output error", true},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_group_busy_elsewhere) {
-	.row = { "test_hot_why_group_busy_elsewhere", 10, 11, "vfio-pci", GROUP, false, busy_group_11,
+	.row = { 10, 11, "vfio-pci", GROUP, false, busy_group_11,
 	  -EINVAL, "cannot prove ownership of IOMMU group 11 (0000:01:00.1): Device or resource "
 	  "busy", false},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_no_slot_or_bus) {
-	.row = { "test_hot_why_no_slot_or_bus", 10, 11, "vfio-pci", CDEV, false, hot_no_scope, -ENODEV,
+	.row = { 10, 11, "vfio-pci", CDEV, false, hot_no_scope, -ENODEV,
 	  "no hot reset: neither a slot nor a bus reset is possible for this device", false},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_no_iommu_group) {
-	.row = { "test_hot_why_no_iommu_group", 10, -1, "vfio-pci", GROUP, false, NULL, -EPERM,
+	.row = { 10, -1, "vfio-pci", GROUP, false, NULL, -EPERM,
 	  "no hot reset: a device in the reset scope has no IOMMU group (not isolated)", false},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_info_churn) {
-	.row = { "test_hot_why_info_churn", 10, 11, "vfio-pci", CDEV, true, hot_churn, -EAGAIN,
+	.row = { 10, 11, "vfio-pci", CDEV, true, hot_churn, -EAGAIN,
 	  "no hot reset: VFIO_DEVICE_GET_PCI_HOT_RESET_INFO failed: Resource temporarily "
 	  "unavailable", false},
 };
 
 FIXTURE_VARIANT_ADD(hot_why, why_dead_after_reset) {
-	.row = { "test_hot_why_dead_after_reset", 10, 11, "vfio-pci", CDEV, true, hot_dead, -EIO,
+	.row = { 10, 11, "vfio-pci", CDEV, true, hot_dead, -EIO,
 	  "device does not respond after reset (config reads all-ones)", true},
 };
 
