@@ -5,19 +5,23 @@
 #
 #   build-kernel.sh QUEUE                  the queue's tree, which must match
 #                                          patches/QUEUE, into build/QUEUE/kbuild
-#   build-kernel.sh QUEUE TREE KBUILD      whatever TREE has checked out
-#                                          (per-patch builds, the A/B base)
+#   build-kernel.sh QUEUE TREE KBUILD [FRAGMENT]
+#                                          whatever TREE has checked out
+#                                          (per-patch builds, the A/B base),
+#                                          FRAGMENT last (a kernel variant)
 set -eu
 . "$(dirname "$0")/lib.sh"
 use_queue "${1:-}"
-if [ $# = 3 ]; then
+variant=()
+if [ $# -ge 3 ]; then
 	TREE=$2 KBUILD=$3
+	[ $# -lt 4 ] || variant=("$4")
 else
 	need_tree
 	stamp_ok || die "$TREE does not match patches/$QUEUE (a patch failed to apply, or the queue changed): run 'make tree QUEUE=$QUEUE'"
 fi
 
-bash "$TOP/scripts/kconfig.sh" "$QUEUE" "$TREE" "$KBUILD"
+bash "$TOP/scripts/kconfig.sh" "$QUEUE" "$TREE" "$KBUILD" "${variant[@]}"
 log=$KBUILD/build.log
 jobs=$(nproc)
 # Paths relative to the project let a second tree laid out the same way

@@ -15,7 +15,7 @@ ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
 install -m 755 "$TOP/scripts/guest/init" "$ROOT/init"
 install -m 755 "$TOP/scripts/guest/qemu-monitor" "$ROOT/bin/qemu-monitor"
 install -m 644 "$TOP/scripts/guest/topology.sh" "$TOP/scripts/guest/run-tests.sh" \
-	"$TOP/scripts/guest/bench.sh" "$ROOT/lib/vfio-harness/"
+	"$TOP/scripts/guest/bench.sh" "$TOP/scripts/guest/kmemleak.sh" "$ROOT/lib/vfio-harness/"
 python3 "$TOP/scripts/topology.py" guest-table "$TOP/configs/topology" >"$ROOT/etc/vfio-topology"
 install -m 644 "$TOP/configs/guest-tests" "$ROOT/etc/vfio-tests"
 [ -d "$SELFTESTS/install" ] || die "no kselftests in $SELFTESTS: run 'make selftests'"

@@ -3,18 +3,24 @@
 # configs/*.config fragment and configs/queue/QUEUE.config, then
 # olddefconfig.  merge_config.sh drops an option silently when one of its
 # dependencies is missing, so every option a fragment sets is checked
-# afterwards and the missing ones are named.
+# afterwards and the missing ones are named.  A kernel variant's fragment
+# (configs/variant/NAME/config) comes last and may undo an option of the
+# earlier ones: where fragments disagree, the last one is what is checked.
 #
-#   kconfig.sh QUEUE TREE KBUILD
+#   kconfig.sh QUEUE TREE KBUILD [VARIANT_FRAGMENT]
 set -eu
 . "$(dirname "$0")/lib.sh"
-[ $# = 3 ] || die "usage: kconfig.sh QUEUE TREE KBUILD"
+[ $# = 3 ] || [ $# = 4 ] || die "usage: kconfig.sh QUEUE TREE KBUILD [VARIANT_FRAGMENT]"
 use_queue "$1"
 tree=$2 kbuild=$3
 
 mkdir -p "$kbuild"
 frags=("$TOP"/configs/*.config)
 [ -f "$TOP/configs/queue/$QUEUE.config" ] && frags+=("$TOP/configs/queue/$QUEUE.config")
+if [ $# = 4 ]; then
+	[ -f "$4" ] || die "no config fragment $4"
+	frags+=("$4")
+fi
 # Reconfigure only when a fragment or the tree's Kconfig changed.
 key=$( (cat "${frags[@]}"; git -C "$tree" rev-parse HEAD) | sha256sum | cut -d' ' -f1)
 if [ -f "$kbuild/.config" ] && [ "$(cat "$kbuild/.config.key" 2>/dev/null)" = "$key" ]; then
@@ -40,7 +46,8 @@ while read -r want; do
 	fi
 done <<EOF_WANT
 $(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p' \
-	-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' "${frags[@]}")
+	-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' "${frags[@]}" |
+	awk -F= '!($1 in v) { order[++n] = $1 } { v[$1] = $0 } END { for (i = 1; i <= n; i++) print v[order[i]] }')
 EOF_WANT
 [ -z "$missing" ] || die "options required by the config fragments are not set after olddefconfig (a dependency is missing; add it to a fragment):$missing"
 echo "$key" >"$kbuild/.config.key"

@@ -13,6 +13,8 @@
 #     --cmd "COMMAND"    the guest command (cmd)
 #     --require LIST     features the kernel must offer (VFIO_SELFTESTS_REQUIRE),
 #                        besides fault-injection, which every harness kernel has
+#     --env "K=V ..."    environment of the kselftests (check), e.g. the
+#                        soak's bounds; names and values without spaces or commas
 #     --timeout SECONDS  kill QEMU after this long (default 3600)
 #     --qemu PATH        this qemu-system-x86_64 (else scripts/qemu.sh chooses)
 #
@@ -24,10 +26,10 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 2 ] || die "usage: run-vm.sh check|cmd|shell|print KERNEL [--results DIR] [--tests LIST] [--cmd CMD] [--require LIST] [--timeout S] [--qemu PATH]"
+[ $# -ge 2 ] || die "usage: run-vm.sh check|cmd|shell|print KERNEL [--results DIR] [--tests LIST] [--cmd CMD] [--require LIST] [--env LIST] [--timeout S] [--qemu PATH]"
 mode=$1 kernel=$2
 shift 2
-results='' tests='' cmd='' require='' timeout=3600 qemu=''
+results='' tests='' cmd='' require='' env='' timeout=3600 qemu=''
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "run-vm.sh: $1 needs a value"
 	case $1 in
@@ -35,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--tests) tests=$2 ;;
 	--cmd) cmd=$2 ;;
 	--require) require=$2 ;;
+	--env) env=$2 ;;
 	--timeout) timeout=$2 ;;
 	--qemu) qemu=$2 ;;
 	*) die "run-vm.sh: unknown option $1" ;;
@@ -43,6 +46,9 @@ while [ $# -gt 0 ]; do
 done
 case $mode in check | cmd | shell | print) ;; *) die "run-vm.sh: unknown mode $mode" ;; esac
 [ "$mode" != cmd ] || [ -n "$cmd" ] || die "run-vm.sh cmd needs --cmd 'COMMAND'"
+for kv in $env; do
+	[[ $kv =~ ^[A-Z_][A-Z0-9_]*=[^,]*$ ]] || die "run-vm.sh --env: '$kv' is not NAME=VALUE (no commas)"
+done
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel'"
 # QEMU may run in a chroot that sees build/ at the same absolute path.
 kernel=$(realpath "$kernel")
@@ -68,6 +74,7 @@ append="console=ttyS0 panic=-1 rdinit=/init vfio_pci.enable_sriov=1 hugepagesz=1
 # fault injection the fail-nth test needs: never let it skip here.
 require=${require:+$require,}fault-injection
 append="$append vfio.require=$require"
+[ -z "$env" ] || append="$append vfio.env=$(echo "$env" | tr ' ' ,)"
 
 # shellcheck disable=SC2207 # one QEMU argument per line, none with spaces
 topology=($(python3 "$TOP/scripts/topology.py" qemu-args "$TOP/configs/topology"))

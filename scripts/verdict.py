@@ -132,6 +132,10 @@ def main(argv):
         problems.append(f"QEMU failed ({qemu_status}): see console.log")
     elif "vfio-harness: done" not in console:
         problems.append("the guest stopped before the test runner finished: see console.log")
+    elif "vfio-harness: kmemleak: scanned," not in console:
+        why = re.search(r"vfio-harness: kmemleak: (.*)", console)
+        problems.append("no kmemleak scan after the tests: "
+                        + (why.group(1) if why else "the guest printed none"))
     for kind, lineno, excerpt in splats:
         print(f"--- kernel splat ({kind}) at console line {lineno}:")
         print("\n".join("    " + x for x in excerpt.splitlines()))

@@ -16,10 +16,6 @@ selected() {
 	return 1
 }
 
-# The benchmarks first, on a freshly booted guest: figures taken after the
-# suite depend on what it ran (the same suite is not the same work on a
-# kernel where half of it skips), which made the A/B ratios meaningless.
-
 # The benchmarks first, outside the KTAP document, on a freshly booted
 # guest: figures taken after the suite depend on what it ran (the same
 # suite is not the same work on a kernel where half of it skips).  Under

@@ -43,6 +43,37 @@ class KnownPatternTest(unittest.TestCase):
         self.assertFalse(p.match("t[nvme]:x.type1v2_iommu.overflow_more"))
 
 
+class KmemleakVerdictTest(unittest.TestCase):
+    """A guest run whose tests all pass still needs its kmemleak scan."""
+
+    def verdict(self, console):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "console.log"), "w") as f:
+                f.write("KTAP version 1\n1..1\n# vfio-harness: running t[nvme]\n  TAP version 13\n  1..1\n  ok 1 t.case\nok 1 t[nvme]\n"
+                        + console + "vfio-harness: done\n")
+            out = subprocess.run([sys.executable, os.path.join(SCRIPTS, "verdict.py"), d, "ok", "q",
+                                  "7.3.4", "1", "11.1.3"], capture_output=True, text=True)
+            with open(os.path.join(d, "summary.json")) as f:
+                return out.returncode, json.load(f)["problems"]
+
+    def test_a_clean_scan_passes(self):
+        self.assertEqual(self.verdict("vfio-harness: kmemleak: scanned, 0 suspected memory leaks (3 s)\n"),
+                         (0, []))
+
+    def test_a_leak_fails_the_run(self):
+        rc, problems = self.verdict("vfio-harness: kmemleak: scanned, 2 suspected memory leaks (3 s)\n"
+                                    "vfio-harness: kmemleak: unreferenced object 0xffff8880 (size 64):\n")
+        self.assertEqual(rc, 1)
+        self.assertEqual(len(problems), 1)
+        self.assertIn("kmemleak", problems[0])
+
+    def test_no_scan_fails_the_run_with_the_guests_reason(self):
+        rc, problems = self.verdict("vfio-harness: kmemleak: not available in this kernel\n")
+        self.assertEqual(rc, 1)
+        self.assertEqual(problems, ["no kmemleak scan after the tests: not available in this kernel"])
+        self.assertEqual(self.verdict("")[1], ["no kmemleak scan after the tests: the guest printed none"])
+
+
 class ReportTest(unittest.TestCase):
     def run_report(self, queues):
         with tempfile.TemporaryDirectory() as d:
