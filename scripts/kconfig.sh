@@ -5,7 +5,8 @@
 # dependencies is missing, so every option a fragment sets is checked
 # afterwards and the missing ones are named.  A kernel variant's fragment
 # (configs/variant/NAME/config) comes last and may undo an option of the
-# earlier ones: where fragments disagree, the last one is what is checked.
+# others: an option it sets is checked as it sets it.  Between the other
+# fragments a disagreement stays an error (one of them is not met).
 #
 #   kconfig.sh QUEUE TREE KBUILD [VARIANT_FRAGMENT]
 set -eu
@@ -17,10 +18,19 @@ tree=$2 kbuild=$3
 mkdir -p "$kbuild"
 frags=("$TOP"/configs/*.config)
 [ -f "$TOP/configs/queue/$QUEUE.config" ] && frags+=("$TOP/configs/queue/$QUEUE.config")
+variant=()
 if [ $# = 4 ]; then
 	[ -f "$4" ] || die "no config fragment $4"
+	variant=("$4")
 	frags+=("$4")
 fi
+
+# wanted FRAGMENT...: "CONFIG_X=value", or "CONFIG_X=n" for "is not set".
+wanted() {
+	[ $# -gt 0 ] || return 0
+	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p' \
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' "$@"
+}
 # Reconfigure only when a fragment or the tree's Kconfig changed.
 key=$( (cat "${frags[@]}"; git -C "$tree" rev-parse HEAD) | sha256sum | cut -d' ' -f1)
 if [ -f "$kbuild/.config" ] && [ "$(cat "$kbuild/.config.key" 2>/dev/null)" = "$key" ]; then
@@ -45,9 +55,10 @@ while read -r want; do
   $want (.config has: $(grep -E "^$opt=|^# $opt is not set" "$kbuild/.config" || echo nothing))"
 	fi
 done <<EOF_WANT
-$(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p' \
-	-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' "${frags[@]}" |
-	awk -F= '!($1 in v) { order[++n] = $1 } { v[$1] = $0 } END { for (i = 1; i <= n; i++) print v[order[i]] }')
+$(wanted "${frags[@]:0:${#frags[@]}-${#variant[@]}}" | awk -F= -v over="$(wanted "${variant[@]}")" '
+	BEGIN { n = split(over, o, "\n"); for (i = 1; i <= n; i++) { split(o[i], kv, "="); mine[kv[1]] } }
+	!($1 in mine)
+	END { for (i = 1; i <= n; i++) if (o[i] != "") print o[i] }')
 EOF_WANT
 [ -z "$missing" ] || die "options required by the config fragments are not set after olddefconfig (a dependency is missing; add it to a fragment):$missing"
 echo "$key" >"$kbuild/.config.key"

@@ -33,6 +33,13 @@ done
 need_tree
 stamp_ok || die "$TREE does not match patches/$QUEUE: run 'make tree QUEUE=$QUEUE'"
 
+tests=$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$dir/tests" | tr '\n' ' ')
+# A name the guest does not know would select no test and pass.
+for t in $tests; do
+	grep -q "^${t}[[:space:]]" "$TOP/configs/guest-tests" ||
+		die "$dir/tests: $t is not in configs/guest-tests"
+done
+[ -n "$tests" ] || die "$dir/tests lists no test"
 label=$QUEUE-$name
 kbuild=$QBUILD/kbuild-$name
 RESULTS=$BUILD/results/$label TIMINGS=$RESULTS/timings.tsv
@@ -40,6 +47,5 @@ rm -rf "$RESULTS"
 phase "$label: kernel build"
 bash "$TOP/scripts/build-kernel.sh" "$QUEUE" "$TREE" "$kbuild" "$dir/config"
 phase_end
-tests=$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$dir/tests" | tr '\n' ' ')
 bash "$TOP/scripts/vm-verdict.sh" "$QUEUE" --tests "$tests" --qemu "$qemu" \
 	--kernel "$kbuild/arch/x86/boot/bzImage" --results "$RESULTS" --label "$label"
