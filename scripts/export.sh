@@ -18,6 +18,27 @@ dest=$PATCHES
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	die "$TREE has uncommitted changes: commit them first (git -C $TREE commit)"
 
+# canonical_commits: give the tree's commits the committer date of their
+# author date, as 'make tree' does when it applies the queue (git am
+# --committer-date-is-author-date; the identity is lib.sh's), so that an
+# exported tree and one made from patches/ have the same commits.  A
+# rebase or amend in the tree leaves today's committer date behind.  Only
+# commit objects are rewritten: the index and the files (and so the next
+# incremental build) are not touched.
+canonical_commits() {
+	local c parent date
+	parent=$(base_commit)
+	for c in $(git -C "$TREE" rev-list --reverse "$parent..HEAD"); do
+		date=$(git -C "$TREE" log -1 --date=raw --format=%ad "$c")
+		parent=$(GIT_AUTHOR_NAME=$(git -C "$TREE" log -1 --format=%an "$c") \
+			GIT_AUTHOR_EMAIL=$(git -C "$TREE" log -1 --format=%ae "$c") \
+			GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
+			git -C "$TREE" commit-tree "$c^{tree}" -p "$parent" \
+			-F <(git -C "$TREE" cat-file commit "$c" | sed '1,/^$/d'))
+	done
+	git -C "$TREE" update-ref -m "export: committer dates of the queue" HEAD "$parent"
+}
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$TREE" -c diff.noprefix=false -c diff.mnemonicPrefix=false \
@@ -61,6 +82,7 @@ mkdir -p "$dest"
 find "$dest" -maxdepth 1 -name '*.patch' ! -name 0000-cover-letter.patch -delete
 cp "$tmp"/* "$dest"/
 if [ "$dest" = "$PATCHES" ]; then
+	canonical_commits
 	# The tree now matches the queue: record it so 'make tree' is a no-op.
 	echo "$(git -C "$TREE" rev-parse HEAD) $(patches_hash)" >"$STAMP"
 	say "exported $(grep -vc '^#' "$dest/series") patches to patches/$QUEUE"
